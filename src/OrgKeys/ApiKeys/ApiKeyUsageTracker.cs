@@ -1,0 +1,82 @@
+using System.Collections.Concurrent;
+using Microsoft.EntityFrameworkCore;
+using OrgKeys.Data;
+
+namespace OrgKeys.ApiKeys;
+
+public sealed record KeyUsage(DateTime Date, string? IpAddress);
+
+/// <summary>
+/// <c>lastUsed</c> without a database write per request: the latest use of each key is kept in
+/// memory and written behind in batches.
+/// </summary>
+public sealed class ApiKeyUsageTracker
+{
+    private ConcurrentDictionary<int, KeyUsage> _pending = new();
+
+    public void Record(int apiKeyId, DateTime at, string? ipAddress) => _pending[apiKeyId] = new KeyUsage(at, ipAddress);
+
+    /// <summary>Uses not yet written, so listings are current between flushes.</summary>
+    public KeyUsage? Pending(int apiKeyId) => _pending.GetValueOrDefault(apiKeyId);
+
+    public async Task<int> FlushAsync(OrgKeysDbContext db, CancellationToken cancellationToken)
+    {
+        var batch = Interlocked.Exchange(ref _pending, new ConcurrentDictionary<int, KeyUsage>());
+        if (batch.IsEmpty)
+        {
+            return 0;
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        foreach (var (id, use) in batch)
+        {
+            await db.ApiKeys.Where(k => k.Id == id && (k.LastUsedAt == null || k.LastUsedAt < use.Date))
+                .ExecuteUpdateAsync(s => s.SetProperty(k => k.LastUsedAt, use.Date).SetProperty(k => k.LastUsedIp, use.IpAddress), cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return batch.Count;
+    }
+}
+
+internal sealed class ApiKeyUsageWriter(ApiKeyUsageTracker tracker, IServiceScopeFactory scopes, ILogger<ApiKeyUsageWriter> logger)
+    : BackgroundService
+{
+    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Interval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                await FlushAsync(CancellationToken.None);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping: StopAsync writes the last batch.
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        await FlushAsync(cancellationToken);
+    }
+
+    private async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            await tracker.FlushAsync(scope.ServiceProvider.GetRequiredService<OrgKeysDbContext>(), cancellationToken);
+        }
+        catch (Exception e) when (e is DbUpdateException or InvalidOperationException or System.Data.Common.DbException)
+        {
+            // Usage dates are best effort; losing one batch must not take the service down.
+            logger.LogWarning(e, "Could not write API key usage");
+        }
+    }
+}

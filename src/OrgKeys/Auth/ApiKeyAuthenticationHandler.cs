@@ -1,0 +1,41 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+using OrgKeys.ApiKeys;
+
+namespace OrgKeys.Auth;
+
+/// <summary>The <c>x-api-key</c> header: an organization API key.</summary>
+internal sealed class ApiKeyAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory logger,
+    UrlEncoder encoder,
+    ApiKeyVerifier verifier,
+    ApiKeyUsageTracker usage,
+    TimeProvider time)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        if (!Request.Headers.TryGetValue(AuthSchemes.ApiKeyHeader, out var values))
+        {
+            return AuthenticateResult.NoResult();
+        }
+
+        if (values.Count != 1 || string.IsNullOrEmpty(values[0]))
+        {
+            return AuthenticateResult.Fail("Invalid API key.");
+        }
+
+        var (key, failure) = await verifier.VerifyAsync(values[0]!, Context.RequestAborted);
+        if (key is null)
+        {
+            return AuthenticateResult.Fail(failure!);
+        }
+
+        usage.Record(key.Id, time.GetUtcNow().UtcDateTime, Context.Connection.RemoteIpAddress?.ToString());
+        var principal = new ClaimsPrincipal(new ApiKeyIdentity(key, Scheme.Name));
+        return AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme.Name));
+    }
+}

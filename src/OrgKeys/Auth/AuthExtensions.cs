@@ -1,0 +1,32 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using OrgKeys.ApiKeys;
+
+namespace OrgKeys.Auth;
+
+internal static class AuthExtensions
+{
+    public static IServiceCollection AddOrgKeysAuth(this IServiceCollection services)
+    {
+        services.AddSingleton<ServerSecret>();
+        services.AddSingleton<ServerKeyStore>();
+        services.AddSingleton<SessionTokens>();
+        services.AddSingleton<ApiKeyHasher>();
+        services.AddSingleton<ApiKeyUsageTracker>();
+        services.AddHostedService<ApiKeyUsageWriter>();
+        services.AddScoped<ApiKeyVerifier>();
+
+        services.AddAuthentication(AuthSchemes.Default)
+            .AddPolicyScheme(AuthSchemes.Default, null, o => o.ForwardDefaultSelector = AuthSchemes.Select)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(AuthSchemes.ApiKey, null)
+            .AddScheme<JwtAuthenticationOptions, JwtAuthenticationHandler>(AuthSchemes.JwtHeader, null, o => o.FromCookie = false)
+            .AddScheme<JwtAuthenticationOptions, JwtAuthenticationHandler>(AuthSchemes.JwtCookie, null, o => o.FromCookie = true)
+            .AddScheme<AuthenticationSchemeOptions, AllPresentCredentialsHandler>(AuthSchemes.AllPresent, null);
+
+        services.AddAuthorization(Policies.Add);
+        services.AddScoped<IAuthorizationHandler, OrganizationRoleHandler>();
+        services.AddSingleton<IAuthorizationHandler, UserRequirementHandler>();
+        services.AddSingleton<IAuthorizationMiddlewareResultHandler, ApiAuthorizationResultHandler>();
+        return services;
+    }
+}

@@ -1,0 +1,71 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using OrgKeys.Data;
+
+namespace OrgKeys.Auth;
+
+public sealed class JwtAuthenticationOptions : AuthenticationSchemeOptions
+{
+    public bool FromCookie { get; set; }
+}
+
+/// <summary>
+/// A session JWT from the <c>x-jwt-token</c> header or the <c>jwt</c> cookie. Besides the token's
+/// own checks the user must still exist, be enabled, and hold the session version the token names.
+/// </summary>
+internal sealed class JwtAuthenticationHandler(
+    IOptionsMonitor<JwtAuthenticationOptions> options,
+    ILoggerFactory logger,
+    UrlEncoder encoder,
+    SessionTokens tokens,
+    OrgKeysDbContext db)
+    : AuthenticationHandler<JwtAuthenticationOptions>(options, logger, encoder)
+{
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        string? token;
+        if (Options.FromCookie)
+        {
+            token = Request.Cookies[AuthSchemes.JwtCookieName];
+        }
+        else if (Request.Headers.TryGetValue(AuthSchemes.JwtHeaderName, out var values))
+        {
+            token = values.Count == 1 ? values[0] : "";
+        }
+        else
+        {
+            token = null;
+        }
+
+        if (token is null)
+        {
+            return AuthenticateResult.NoResult();
+        }
+
+        var check = await tokens.ValidateAsync(token);
+        if (check.Expired)
+        {
+            return AuthenticateResult.Fail("Your JWT token has expired. Log in again.");
+        }
+
+        if (!check.IsValid)
+        {
+            return AuthenticateResult.Fail("Invalid JWT token.");
+        }
+
+        var user = await db.Users.AsNoTracking()
+            .Where(u => u.Id == check.UserId)
+            .Select(u => new { u.Disabled, u.SessionVersion })
+            .FirstOrDefaultAsync(Context.RequestAborted);
+        if (user is null || user.Disabled || user.SessionVersion != check.SessionVersion)
+        {
+            return AuthenticateResult.Fail("Your session has ended. Log in again.");
+        }
+
+        var principal = new ClaimsPrincipal(new UserIdentity(check.UserId, Scheme.Name));
+        return AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme.Name));
+    }
+}

@@ -1,0 +1,21 @@
+using OrgKeys.ApiKeys;
+using OrgKeys.Data.Entities;
+
+namespace OrgKeys.Auth;
+
+/// <summary>
+/// Who acts on the organization in the route, and with which role: resolved once by the
+/// authorization handler and handed to the endpoint as a parameter.
+/// </summary>
+public sealed record OrganizationAccess(int OrganizationId, OrganizationRole Role, int? UserId, VerifiedApiKey? ApiKey)
+{
+    public static ValueTask<OrganizationAccess?> BindAsync(HttpContext http) =>
+        ValueTask.FromResult(http.Features.Get<OrganizationAccess>());
+}
+
+/// <summary>The signed-in user on user-only endpoints (an API key never gets here).</summary>
+public sealed record CurrentUser(int Id)
+{
+    public static ValueTask<CurrentUser?> BindAsync(HttpContext http) =>
+        ValueTask.FromResult(http.User.AsUser() is { } user ? new CurrentUser(user.UserId) : null);
+}

@@ -1,0 +1,125 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using OrgKeys.Data;
+using OrgKeys.Organizations;
+using OrgKeys.Users;
+
+namespace OrgKeys.Cli;
+
+/// <summary>
+/// The operator CLI, in the same executable and configuration as the service:
+/// <c>OrgKeys [serve] [--urls …]</c>, <c>OrgKeys migrate</c>, <c>OrgKeys users create …</c>,
+/// <c>OrgKeys organizations create …</c>. With <c>--json</c> the last line of stdout is one JSON object;
+/// on error the exit code is non-zero and stderr has one line.
+/// </summary>
+public sealed record OperatorCommand(string Verb, IReadOnlyDictionary<string, string> Options, bool Json)
+{
+    private static readonly Dictionary<string, string[]> Verbs = new()
+    {
+        ["migrate"] = [],
+        ["users create"] = ["username", "email", "name", "password"],
+        ["organizations create"] = ["name", "admin"],
+    };
+
+    public const string Usage = """
+        usage: OrgKeys [serve] [--urls URLS]
+               OrgKeys migrate
+               OrgKeys users create --username U --email E --name N --password P [--json]
+               OrgKeys organizations create --name N --admin USERNAME_OR_EMAIL [--json]
+        """;
+
+    /// <summary>Splits the arguments into the host's (for <c>serve</c>) and an operator command, or an error.</summary>
+    public static (string[] HostArgs, OperatorCommand? Command, string? Error) Parse(string[] args)
+    {
+        if (args.Length == 0 || args[0].StartsWith('-'))
+        {
+            return (args, null, null);
+        }
+
+        if (args[0] == "serve")
+        {
+            return (args[1..], null, null);
+        }
+
+        var verb = Verbs.Keys.FirstOrDefault(v => args.Take(v.Split(' ').Length).SequenceEqual(v.Split(' ')));
+        if (verb is null)
+        {
+            return ([], null, $"unknown command '{string.Join(' ', args.Take(2))}'");
+        }
+
+        var options = new Dictionary<string, string>();
+        var json = false;
+        var rest = args[verb.Split(' ').Length..];
+        for (var i = 0; i < rest.Length; i++)
+        {
+            var name = rest[i].StartsWith("--", StringComparison.Ordinal) ? rest[i][2..] : null;
+            if (name == "json")
+            {
+                json = true;
+            }
+            else if (name is not null && Verbs[verb].Contains(name) && i + 1 < rest.Length)
+            {
+                options[name] = rest[++i];
+            }
+            else
+            {
+                return ([], null, $"unexpected argument '{rest[i]}' for '{verb}'");
+            }
+        }
+
+        var missing = Verbs[verb].Where(o => !options.ContainsKey(o)).ToList();
+        return missing.Count > 0
+            ? ([], null, $"'{verb}' needs --{string.Join(", --", missing)}")
+            : ([], new OperatorCommand(verb, options, json), null);
+    }
+
+    public async Task<int> RunAsync(IServiceProvider services)
+    {
+        await StartupTasks.InitializeAsync(services);
+        await using var scope = services.CreateAsyncScope();
+        var provider = scope.ServiceProvider;
+        var (result, error) = Verb switch
+        {
+            "migrate" => (new Dictionary<string, object> { ["migrated"] = true }, null),
+            "users create" => await CreateUserAsync(provider.GetRequiredService<UserService>()),
+            "organizations create" => await CreateOrganizationAsync(provider),
+            _ => (null, $"unknown command '{Verb}'"),
+        };
+        if (error is not null)
+        {
+            await Console.Error.WriteLineAsync($"error: {error}");
+            return 1;
+        }
+
+        await Console.Out.WriteLineAsync(Json
+            ? JsonSerializer.Serialize(result)
+            : string.Join(", ", result!.Select(p => $"{p.Key}: {p.Value}")));
+        return 0;
+    }
+
+    private async Task<(Dictionary<string, object>?, string?)> CreateUserAsync(UserService users)
+    {
+        var created = await users.CreateAsync(Options["username"], Options["email"], Options["name"], Options["password"], CancellationToken.None);
+        return created.Error is null ? (new() { ["id"] = created.Id }, null) : (null, created.Error);
+    }
+
+    private async Task<(Dictionary<string, object>?, string?)> CreateOrganizationAsync(IServiceProvider provider)
+    {
+        if (OrganizationService.ValidateName(Options["name"]) is { } invalid)
+        {
+            return (null, invalid.Replace("'organizationName'", "--name", StringComparison.Ordinal));
+        }
+
+        var normalized = UserService.Normalize(Options["admin"]);
+        var adminId = await provider.GetRequiredService<OrgKeysDbContext>().Users
+            .Where(u => u.NormalizedUsername == normalized || u.NormalizedEmail == normalized)
+            .Select(u => (int?)u.Id).FirstOrDefaultAsync();
+        if (adminId is null)
+        {
+            return (null, $"no user '{Options["admin"]}'");
+        }
+
+        var (id, apiKey) = await provider.GetRequiredService<OrganizationService>().CreateAsync(Options["name"], adminId.Value, CancellationToken.None);
+        return (new() { ["id"] = id, ["apiKey"] = apiKey }, null);
+    }
+}

@@ -1,0 +1,64 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
+
+namespace OrgKeys.Infrastructure;
+
+/// <summary>
+/// Turns what the framework throws on bad input (malformed JSON, wrong types, missing or oversized
+/// bodies) into a 4xx with the contract's shape and a message that names the field. Anything else
+/// is our fault: a 500 that reveals nothing.
+/// </summary>
+internal sealed class ApiExceptionHandler(ILogger<ApiExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken cancellationToken)
+    {
+        var (status, message) = exception switch
+        {
+            BadHttpRequestException bad => (bad.StatusCode, Describe(bad)),
+            _ => (StatusCodes.Status500InternalServerError, "Internal server error."),
+        };
+        if (status >= 500)
+        {
+            logger.LogError(exception, "Unhandled error on {Method} {Path}", http.Request.Method, http.Request.Path);
+        }
+
+        await ApiResults.WriteAsync(http, status, message);
+        return true;
+    }
+
+    private static string Describe(BadHttpRequestException bad)
+    {
+        if (bad.InnerException is JsonException json)
+        {
+            var field = json.Path is { Length: > 2 } path ? path.TrimStart('$', '.') : null;
+            return field is null
+                ? "The request body is not valid JSON."
+                : $"Invalid value for '{field}': wrong type or malformed JSON.";
+        }
+
+        return bad.StatusCode switch
+        {
+            StatusCodes.Status413PayloadTooLarge => "The request body is too large.",
+            StatusCodes.Status415UnsupportedMediaType => "The request body must be JSON (Content-Type: application/json).",
+            _ when bad.Message.Contains("was not provided from body", StringComparison.OrdinalIgnoreCase)
+                || bad.Message.Contains("no body was provided", StringComparison.OrdinalIgnoreCase) =>
+                "A JSON request body is required.",
+            _ => "The request is malformed.",
+        };
+    }
+}
+
+internal static class ErrorHandlingExtensions
+{
+    /// <summary>Empty-bodied framework statuses (unknown route, wrong method) get the contract's shape too.</summary>
+    public static IApplicationBuilder UseApiErrors(this IApplicationBuilder app)
+    {
+        app.UseExceptionHandler();
+        return app.UseStatusCodePages(context => context.HttpContext.Response.StatusCode switch
+        {
+            StatusCodes.Status404NotFound => ApiResults.WriteAsync(context.HttpContext, 404, "Not found."),
+            StatusCodes.Status405MethodNotAllowed => ApiResults.WriteAsync(context.HttpContext, 405, "Method not allowed."),
+            var status => ApiResults.WriteAsync(context.HttpContext, status, "The request failed."),
+        });
+    }
+}

@@ -1,0 +1,71 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.OpenApi;
+using OrgKeys.Auth;
+using Scalar.AspNetCore;
+
+namespace OrgKeys.Infrastructure;
+
+/// <summary>Our own OpenAPI document at <c>/v1/openapi.json</c>, with the contract's security schemes and operationIds.</summary>
+internal static class OpenApiExtensions
+{
+    private static readonly string[] OAuthScopes = ["openid", "email", "profile"];
+
+    public static IServiceCollection AddOrgKeysOpenApi(this IServiceCollection services) =>
+        services.AddOpenApi("v1", options =>
+        {
+            options.OpenApiVersion = OpenApiSpecVersion.OpenApi3_0;
+            options.AddDocumentTransformer((document, _, _) =>
+            {
+                document.Info = new OpenApiInfo
+                {
+                    Title = "OrgKeys (Edge Impulse API: organizations, API keys and sign-in)",
+                    Version = "1.0.0",
+                };
+                document.Components ??= new OpenApiComponents();
+                document.Components.SecuritySchemes = new Dictionary<string, IOpenApiSecurityScheme>
+                {
+                    [AuthSchemes.ApiKey] = new OpenApiSecurityScheme { Type = SecuritySchemeType.ApiKey, In = ParameterLocation.Header, Name = AuthSchemes.ApiKeyHeader },
+                    [AuthSchemes.JwtCookie] = new OpenApiSecurityScheme { Type = SecuritySchemeType.ApiKey, In = ParameterLocation.Cookie, Name = AuthSchemes.JwtCookieName },
+                    [AuthSchemes.JwtHeader] = new OpenApiSecurityScheme { Type = SecuritySchemeType.ApiKey, In = ParameterLocation.Header, Name = AuthSchemes.JwtHeaderName },
+                    ["OAuth2"] = OAuth2Scheme(),
+                };
+                return Task.CompletedTask;
+            });
+            options.AddOperationTransformer((operation, context, _) =>
+            {
+                // Every endpoint that needs a credential lists the contract's four schemes.
+                var anonymous = context.Description.ActionDescriptor.EndpointMetadata.OfType<IAllowAnonymous>().Any();
+                var authorized = context.Description.ActionDescriptor.EndpointMetadata.OfType<IAuthorizeData>().Any();
+                if (authorized && !anonymous)
+                {
+                    operation.Security = [.. new[] { AuthSchemes.ApiKey, AuthSchemes.JwtCookie, AuthSchemes.JwtHeader, "OAuth2" }
+                        .Select(name => new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(name, context.Document)] = [] })];
+                }
+
+                return Task.CompletedTask;
+            });
+        });
+
+    public static IEndpointRouteBuilder MapOrgKeysOpenApi(this IEndpointRouteBuilder routes)
+    {
+        routes.MapOpenApi("/v1/openapi.json").AllowAnonymous();
+        routes.MapScalarApiReference("/v1/docs", options => options.WithOpenApiRoutePattern("/v1/openapi.json")).AllowAnonymous();
+        return routes;
+    }
+
+    private static OpenApiSecurityScheme OAuth2Scheme()
+    {
+        var scopes = OAuthScopes.ToDictionary(s => s, s => $"Access to {s}");
+        return new OpenApiSecurityScheme
+        {
+            Type = SecuritySchemeType.OAuth2,
+            Flows = new OpenApiOAuthFlows
+            {
+                AuthorizationCode = new OpenApiOAuthFlow { AuthorizationUrl = new Uri("/v1/oauth/authorize", UriKind.Relative), TokenUrl = new Uri("/v1/oauth/token", UriKind.Relative), Scopes = scopes },
+                Implicit = new OpenApiOAuthFlow { AuthorizationUrl = new Uri("/v1/oauth/authorize", UriKind.Relative), Scopes = scopes },
+                Password = new OpenApiOAuthFlow { TokenUrl = new Uri("/v1/oauth/token", UriKind.Relative), Scopes = scopes },
+                ClientCredentials = new OpenApiOAuthFlow { TokenUrl = new Uri("/v1/oauth/token", UriKind.Relative), Scopes = scopes },
+            },
+        };
+    }
+}

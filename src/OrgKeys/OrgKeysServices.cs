@@ -1,0 +1,43 @@
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Identity;
+using OrgKeys.ApiKeys;
+using OrgKeys.Auth;
+using OrgKeys.Data;
+using OrgKeys.Data.Entities;
+using OrgKeys.Infrastructure;
+using OrgKeys.Organizations;
+using OrgKeys.Users;
+
+namespace OrgKeys;
+
+internal static class OrgKeysServices
+{
+    public static WebApplicationBuilder AddOrgKeys(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddSingleton(TimeProvider.System);
+        services.AddOrgKeysStorage(builder.Configuration);
+        services.AddHostedService<StartupTasks>();
+        services.AddDataProtection().PersistKeysToDbContext<OrgKeysDbContext>().SetApplicationName("OrgKeys");
+        services.AddOrgKeysAuth();
+
+        services.AddScoped<IPasswordHasher<User>, PasswordHasher<User>>();
+        services.AddScoped<UserService>();
+        services.AddScoped<OrganizationService>();
+        services.AddScoped<ApiKeyService>();
+
+        services.AddExceptionHandler<ApiExceptionHandler>();
+        services.AddProblemDetails();
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            // Wrong types are a 400 that names the field, never silently coerced.
+            o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+            o.SerializerOptions.MaxDepth = 16;
+        });
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 64 * 1024);
+        services.AddOrgKeysOpenApi();
+        return builder;
+    }
+}

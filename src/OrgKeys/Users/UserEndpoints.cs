@@ -1,0 +1,60 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using OrgKeys.Auth;
+using OrgKeys.Data;
+using OrgKeys.Data.Entities;
+using OrgKeys.Infrastructure;
+
+namespace OrgKeys.Users;
+
+/// <summary><c>/v1/api/user</c>: the signed-in user and their organizations. API keys get 404 here.</summary>
+public static class UserEndpoints
+{
+    public static IEndpointRouteBuilder MapUsers(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/v1/api/user").WithTags("User").RequireAuthorization(Policies.User);
+        group.MapGet("", GetCurrentUser).WithName("getCurrentUser").WithSummary("Get current user");
+        group.MapGet("/organizations", ListOrganizationsCurrentUser).WithName("listOrganizationsCurrentUser")
+            .WithSummary("Get organizations");
+        return routes;
+    }
+
+    public static async Task<Results<Ok<GetUserResponse>, NotFound<ApiError>>> GetCurrentUser(
+        CurrentUser current, OrgKeysDbContext db, CancellationToken cancellationToken)
+    {
+        var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == current.Id, cancellationToken);
+        if (user is null)
+        {
+            return ApiResults.NotFound("User not found.");
+        }
+
+        var organizations = await OrganizationsOf(db, current.Id, cancellationToken);
+        return TypedResults.Ok(new GetUserResponse(
+            user.Id, user.Username, user.Name, user.Email, null, user.Created, user.LastSeen, StaffInfo.None,
+            Pending: false, Activated: true, MfaConfigured: false, Tier: "enterprise", organizations, [], []));
+    }
+
+    public static async Task<Ok<ListUserOrganizationsResponse>> ListOrganizationsCurrentUser(
+        CurrentUser current, OrgKeysDbContext db, CancellationToken cancellationToken) =>
+        TypedResults.Ok(new ListUserOrganizationsResponse(await OrganizationsOf(db, current.Id, cancellationToken)));
+
+    private static async Task<List<UserOrganization>> OrganizationsOf(OrgKeysDbContext db, int userId, CancellationToken cancellationToken)
+    {
+        var rows = await db.Members.AsNoTracking()
+            .Where(m => m.UserId == userId && m.Organization.DeletedDate == null)
+            .OrderBy(m => m.OrganizationId)
+            .Select(m => new
+            {
+                m.Organization.Id,
+                m.Organization.Name,
+                m.Organization.Created,
+                m.Role,
+                UserCount = m.Organization.Members.Count(),
+                AdminCount = m.Organization.Members.Count(x => x.Role == OrganizationRole.Admin),
+            })
+            .ToListAsync(cancellationToken);
+        return rows.ConvertAll(o => new UserOrganization(
+            o.Id, o.Name, null, false, null, o.Role == OrganizationRole.Admin, o.Created, null, null, null,
+            new Dictionary<string, object>(), o.UserCount, o.AdminCount, 0, null, ProjectLicense.Default));
+    }
+}

@@ -1,0 +1,113 @@
+using System.Net.Mail;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using OrgKeys.Data;
+using OrgKeys.Data.Entities;
+
+namespace OrgKeys.Users;
+
+public sealed record UserCreateResult(int Id, int StatusCode, string? Error);
+
+/// <summary>Creates users and checks passwords (ASP.NET Core Identity's PBKDF2 hasher).</summary>
+public sealed partial class UserService(OrgKeysDbContext db, IPasswordHasher<User> hasher, TimeProvider time)
+{
+    /// <summary>NIST SP 800-63B-4: at least 15 characters for a password used alone.</summary>
+    public const int MinPasswordLength = 15;
+    public const int MaxPasswordLength = 256;
+
+    // Verified against when the user does not exist, so both failures cost the same time.
+    private static readonly string DummyHash = new PasswordHasher<User>().HashPassword(null!, "orgkeys-dummy-password");
+
+    public static string Normalize(string value) => value.Trim().ToUpperInvariant();
+
+    public async Task<UserCreateResult> CreateAsync(string? username, string? email, string? name, string? password, CancellationToken cancellationToken)
+    {
+        var error = Validate(username, email, name, password);
+        if (error is not null)
+        {
+            return new UserCreateResult(0, StatusCodes.Status400BadRequest, error);
+        }
+
+        var user = new User
+        {
+            Username = username!.Trim(),
+            NormalizedUsername = Normalize(username),
+            Email = email!.Trim(),
+            NormalizedEmail = Normalize(email),
+            Name = name!.Trim(),
+            PasswordHash = "",
+            Created = time.GetUtcNow().UtcDateTime,
+        };
+        user.PasswordHash = hasher.HashPassword(user, password!);
+        if (await db.Users.AnyAsync(u => u.NormalizedUsername == user.NormalizedUsername || u.NormalizedEmail == user.NormalizedEmail, cancellationToken))
+        {
+            return new UserCreateResult(0, StatusCodes.Status409Conflict, "That username or e-mail address is already taken.");
+        }
+
+        db.Users.Add(user);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            db.Entry(user).State = EntityState.Detached;
+            return new UserCreateResult(0, StatusCodes.Status409Conflict, "That username or e-mail address is already taken.");
+        }
+
+        return new UserCreateResult(user.Id, StatusCodes.Status200OK, null);
+    }
+
+    /// <summary>The user for a username or e-mail and password, or null; same cost either way.</summary>
+    public async Task<User?> CheckPasswordAsync(string usernameOrEmail, string password, CancellationToken cancellationToken)
+    {
+        var normalized = Normalize(usernameOrEmail);
+        var user = await db.Users.FirstOrDefaultAsync(u => u.NormalizedUsername == normalized || u.NormalizedEmail == normalized, cancellationToken);
+        if (user is null || user.Disabled)
+        {
+            hasher.VerifyHashedPassword(null!, DummyHash, password);
+            return null;
+        }
+
+        var result = hasher.VerifyHashedPassword(user, user.PasswordHash, password);
+        if (result == PasswordVerificationResult.Failed)
+        {
+            return null;
+        }
+
+        if (result == PasswordVerificationResult.SuccessRehashNeeded)
+        {
+            user.PasswordHash = hasher.HashPassword(user, password);
+        }
+
+        user.LastSeen = time.GetUtcNow().UtcDateTime;
+        await db.SaveChangesAsync(cancellationToken);
+        return user;
+    }
+
+    public static string? Validate(string? username, string? email, string? name, string? password)
+    {
+        if (username is null || !UsernamePattern().IsMatch(username))
+        {
+            return "'username' must be 3 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit.";
+        }
+
+        if (email is null || email.Length > 254 || !MailAddress.TryCreate(email, out var address) || address.Address != email.Trim())
+        {
+            return "'email' must be a valid e-mail address.";
+        }
+
+        if (string.IsNullOrWhiteSpace(name) || name.Trim().Length > 128)
+        {
+            return "'name' is required and must be at most 128 characters.";
+        }
+
+        return password is null || password.Length is < MinPasswordLength or > MaxPasswordLength
+            ? $"'password' must be {MinPasswordLength} to {MaxPasswordLength} characters."
+            : null;
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{2,63}$")]
+    private static partial Regex UsernamePattern();
+}

@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# Runs every test: format check, Release build, the xunit suite on SQLite and on a throwaway
+# PostgreSQL 15 cluster, then the Node conformance suite against the built service.
+# Every suite runs even when an earlier one fails; the last line is "N passed, N failed"
+# and the exit code is 1 when anything failed.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")"
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+work=$(mktemp -d /tmp/orgkeys-test.XXXXXX)
+export PG_CLUSTER_STATE=$work/pg-cluster.state
+
+cleanup() {
+  if [[ -f $PG_CLUSTER_STATE ]]; then bash tests/pg-cluster.sh stop || true; fi
+  rm -rf -- "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+passed=0
+failed=0
+failures=()
+
+section() { printf '\n== %s ==\n' "$*"; }
+
+# A step that fails without a failing test to show for it (format, build, a crashed test run)
+# counts as one failure, so the summary never reads "0 failed" when the run failed.
+fail_step() {
+  failures+=("$1")
+  if (($2 == 0)); then failed=$((failed + 1)); fi
+}
+
+strip_ansi() { sed 's/\x1b\[[0-9;]*[A-Za-z]//g' "$1"; }
+
+# dotnet test prints one line per test assembly:
+#   Passed!  - Failed:     0, Passed:   123, Skipped:     0, Total:   123, Duration: ...
+xunit_counts() {
+  strip_ansi "$1" | awk '/(Passed|Failed)! +- +Failed: /{
+      for (i = 1; i < NF; i++) { if ($i == "Failed:") f += $(i + 1); if ($i == "Passed:") p += $(i + 1) }
+    } END { print p + 0, f + 0 }'
+}
+
+# node --test (TAP) prints "# pass N", "# fail N", "# cancelled N" at the top level.
+node_counts() {
+  strip_ansi "$1" | awk '/^# pass [0-9]+$/ { p += $3 } /^# (fail|cancelled) [0-9]+$/ { f += $3 }
+    END { print p + 0, f + 0 }'
+}
+
+run_xunit() { # run_xunit LABEL [VAR=value ...]
+  local label=$1 log rc=0 p f
+  shift
+  log="$work/xunit-${label}.log"
+  env "$@" dotnet test tests/OrgKeys.Tests -c Release --no-build 2>&1 | tee "$log" || rc=$?
+  read -r p f < <(xunit_counts "$log")
+  passed=$((passed + p))
+  failed=$((failed + f))
+  if ((p + f == 0)); then echo "warning: xunit ($label) reported no tests"; fi
+  if ((rc != 0)); then fail_step "xunit ($label): dotnet test exited $rc" "$f"; fi
+}
+
+section "format"
+format_ok=1
+if [[ -f .config/dotnet-tools.json ]]; then
+  dotnet tool restore || { format_ok=0; fail_step "dotnet tool restore" 0; }
+fi
+if ((format_ok)); then
+  dotnet format OrgKeys.slnx --verify-no-changes || fail_step "dotnet format --verify-no-changes" 0
+fi
+
+section "build (Release)"
+built=1
+dotnet build OrgKeys.slnx -c Release || { built=0; fail_step "dotnet build" 0; }
+
+if ((built)); then
+  section "xunit (SQLite)"
+  run_xunit SQLite
+
+  section "xunit (PostgreSQL)"
+  if conn=$(bash tests/pg-cluster.sh start); then
+    run_xunit PostgreSQL "ORGKEYS_TEST_POSTGRES=$conn"
+    bash tests/pg-cluster.sh stop || fail_step "pg-cluster stop" 0
+  else
+    fail_step "pg-cluster start" 0
+  fi
+
+  section "conformance (edge-impulse-api client)"
+  log=$work/conformance.log
+  rc=0
+  bash tests/conformance/run.sh 2>&1 | tee "$log" || rc=$?
+  read -r p f < <(node_counts "$log")
+  passed=$((passed + p))
+  failed=$((failed + f))
+  if ((rc != 0)); then fail_step "conformance: run.sh exited $rc" "$f"; fi
+else
+  echo "skipping xunit and conformance suites: the build failed"
+fi
+
+section "summary"
+for step in "${failures[@]}"; do echo "FAILED: $step"; done
+echo "$passed passed, $failed failed"
+if ((${#failures[@]} > 0 || failed > 0)); then exit 1; fi
