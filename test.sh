@@ -34,12 +34,17 @@ fail_step() {
 
 strip_ansi() { sed 's/\x1b\[[0-9;]*[A-Za-z]//g' "$1"; }
 
-# dotnet test prints one line per test assembly:
+# dotnet test (VSTest) prints one line per test assembly:
 #   Passed!  - Failed:     0, Passed:   123, Skipped:     0, Total:   123, Duration: ...
+# Microsoft.Testing.Platform prints "  failed: N" / "  succeeded: N" lines instead (fallback).
 xunit_counts() {
   strip_ansi "$1" | awk '/(Passed|Failed)! +- +Failed: /{
+      vs = 1
       for (i = 1; i < NF; i++) { if ($i == "Failed:") f += $(i + 1); if ($i == "Passed:") p += $(i + 1) }
-    } END { print p + 0, f + 0 }'
+    }
+    /^ +succeeded: [0-9]+$/ { mp += $2 }
+    /^ +failed: [0-9]+$/ { mf += $2 }
+    END { if (vs) print p + 0, f + 0; else print mp + 0, mf + 0 }'
 }
 
 # node --test (TAP) prints "# pass N", "# fail N", "# cancelled N" at the top level.

@@ -51,7 +51,14 @@ public static class ApiKeyEndpoints
             .OrderBy(k => k.Id)
             .Select(k => new
             {
-                k.Id, k.Hint, k.Name, k.Created, k.Role, k.ExpiresAt, k.LastUsedAt, k.LastUsedIp,
+                k.Id,
+                k.Hint,
+                k.Name,
+                k.Created,
+                k.Role,
+                k.ExpiresAt,
+                k.LastUsedAt,
+                k.LastUsedIp,
                 Creator = k.CreatedByUser == null ? null : new ApiKeyCreator(k.CreatedByUser.Id, k.CreatedByUser.Name, k.CreatedByUser.Username, null),
             })
             .ToListAsync(cancellationToken);

@@ -37,7 +37,10 @@ public sealed class OrganizationService(OrgKeysDbContext db, ApiKeyService keys,
             .OrderBy(o => o.Id)
             .Select(o => new
             {
-                o.Id, o.Name, o.Created, o.DeletedDate,
+                o.Id,
+                o.Name,
+                o.Created,
+                o.DeletedDate,
                 Members = o.Members.OrderBy(m => m.UserId)
                     .Select(m => new { m.User.Id, m.User.Username, m.User.Name, m.User.Email, m.User.Created, m.Added, m.Role })
                     .ToList(),

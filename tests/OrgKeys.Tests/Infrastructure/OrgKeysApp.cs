@@ -1,0 +1,156 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using OrgKeys.Data;
+using OrgKeys.Users;
+
+namespace OrgKeys.Tests.Infrastructure;
+
+/// <summary>
+/// The whole service in memory, on a fresh database of its own: SQLite in a temp folder, or a
+/// database of the throwaway PostgreSQL cluster when <c>ORGKEYS_TEST_POSTGRES</c> is set. Time is a
+/// <see cref="FakeTimeProvider"/> so expiry is tested without sleeping.
+/// </summary>
+public sealed class OrgKeysApp : WebApplicationFactory<Program>
+{
+    public const string Password = "correct horse battery staple";
+
+    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "orgkeys-tests", Guid.NewGuid().ToString("N"));
+    private readonly Dictionary<string, string?> _settings;
+    private string? _postgresDatabase;
+
+    public OrgKeysApp(Dictionary<string, string?>? settings = null) => _settings = settings ?? [];
+
+    public FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
+
+    /// <summary>Counts the SQL commands the service sends, to prove a path never reaches the database.</summary>
+    public CommandCounter Commands { get; } = new();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("OrgKeys:DataDirectory", _dataDirectory);
+        if (TestPostgres.Enabled)
+        {
+            var (name, connectionString) = TestPostgres.CreateDatabaseAsync().GetAwaiter().GetResult();
+            _postgresDatabase = name;
+            builder.UseSetting("ConnectionStrings:OrgKeys", connectionString);
+        }
+
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        builder.ConfigureServices(services =>
+        {
+            services.AddSingleton<TimeProvider>(Time);
+            services.ConfigureDbContext<OrgKeysDbContext>(o => o.AddInterceptors(Commands));
+        });
+    }
+
+    public async Task<int> CreateUserAsync(string username, string? email = null, string password = Password)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var result = await scope.ServiceProvider.GetRequiredService<UserService>()
+            .CreateAsync(username, email ?? $"{username}@example.com", username, password, CancellationToken.None);
+        return result.Error is null ? result.Id : throw new InvalidOperationException(result.Error);
+    }
+
+    public async Task<string> LoginAsync(string username, string password = Password)
+    {
+        using var client = CreateClient();
+        var response = await client.PostAsJsonAsync("/v1/api-login", new { username, password });
+        response.EnsureSuccessStatusCode();
+        return (await response.ReadJsonAsync()).GetProperty("token").GetString()!;
+    }
+
+    /// <summary>A new user, signed in: a client that sends their JWT in <c>x-jwt-token</c>.</summary>
+    public async Task<(int Id, HttpClient Client)> SignedInUserAsync(string username)
+    {
+        var id = await CreateUserAsync(username);
+        return (id, ClientWithJwt(await LoginAsync(username)));
+    }
+
+    public HttpClient ClientWithJwt(string token) => ClientWith("x-jwt-token", token);
+
+    public HttpClient ClientWithKey(string apiKey) => ClientWith("x-api-key", apiKey);
+
+    public HttpClient ClientWith(string header, string value)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.TryAddWithoutValidation(header, value);
+        return client;
+    }
+
+    /// <summary>Creates an organization as <paramref name="admin"/>: its id and its first admin key.</summary>
+    public static async Task<(int Id, string AdminKey)> CreateOrganizationAsync(HttpClient admin, string name = "Acme")
+    {
+        var response = await admin.PostAsJsonAsync("/v1/api/organizations/create", new { organizationName = name });
+        response.EnsureSuccessStatusCode();
+        var body = await response.ReadJsonAsync();
+        return (body.GetProperty("id").GetInt32(), body.GetProperty("apiKey").GetString()!);
+    }
+
+    public async Task<T> WithDbAsync<T>(Func<OrgKeysDbContext, Task<T>> query)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await query(scope.ServiceProvider.GetRequiredService<OrgKeysDbContext>());
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (_postgresDatabase is not null)
+        {
+            await TestPostgres.DropDatabaseAsync(_postgresDatabase);
+        }
+
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(_dataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still held open; the temp folder is cleaned by the OS.
+        }
+    }
+}
+
+public sealed class CommandCounter : DbCommandInterceptor
+{
+    private int _count;
+
+    public int Count => Volatile.Read(ref _count);
+
+    public override ValueTask<InterceptionResult<System.Data.Common.DbDataReader>> ReaderExecutingAsync(
+        System.Data.Common.DbCommand command, CommandEventData eventData, InterceptionResult<System.Data.Common.DbDataReader> result,
+        CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref _count);
+        return base.ReaderExecutingAsync(command, eventData, result, cancellationToken);
+    }
+}
+
+public static class HttpExtensions
+{
+    public static async Task<JsonElement> ReadJsonAsync(this HttpResponseMessage response)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    /// <summary>The contract's error shape, and its message.</summary>
+    public static async Task<string> ReadErrorAsync(this HttpResponseMessage response)
+    {
+        var body = await response.ReadJsonAsync();
+        Assert.False(body.GetProperty("success").GetBoolean());
+        return body.GetProperty("error").GetString()!;
+    }
+}

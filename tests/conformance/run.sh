@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# Conformance: the unmodified edge-impulse-api npm client against the Release build of OrgKeys.
+# Starts the service on a free port with a fresh data folder, creates users with the operator
+# CLI, runs `node --test` on test/*.test.js, then stops the service and removes the folder.
+# Build first: dotnet build OrgKeys.slnx -c Release. Exit code: the test runner's.
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(cd "$here/../.." && pwd)
+bin=$root/src/OrgKeys/bin/Release/net10.0/OrgKeys
+
+[[ -x $bin ]] || { echo "conformance: $bin not found; run: dotnet build OrgKeys.slnx -c Release" >&2; exit 1; }
+
+work=$(mktemp -d /tmp/orgkeys-conformance.XXXXXX)
+server_pid=
+
+cleanup() {
+  if [[ -n $server_pid ]] && kill -0 "$server_pid" 2>/dev/null; then
+    kill "$server_pid" 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$server_pid" 2>/dev/null || true
+  fi
+  rm -rf -- "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+echo "conformance: npm ci"
+(cd "$here" && npm ci --no-audit --no-fund --loglevel=error >"$work/npm.log" 2>&1) || { cat "$work/npm.log" >&2; exit 1; }
+
+export OrgKeys__DataDirectory=$work/data
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+http_ok() { # 0 when GET $1 answers 200
+  node -e 'fetch(process.argv[1]).then((r) => process.exit(r.status === 200 ? 0 : 1), () => process.exit(1))' "$1"
+}
+
+server_log=$work/server.log
+start_server() {
+  local deadline=$((SECONDS + 60))
+  port=$((20000 + RANDOM % 40000))
+  while port_in_use "$port"; do port=$((20000 + RANDOM % 40000)); done
+  base_url=http://127.0.0.1:$port
+  "$bin" serve --urls "$base_url" >"$server_log" 2>&1 </dev/null &
+  server_pid=$!
+  while ((SECONDS < deadline)); do
+    kill -0 "$server_pid" 2>/dev/null || return 1
+    if http_ok "$base_url/v1/api-health"; then return 0; fi
+    sleep 0.5
+  done
+  return 1
+}
+
+started=0
+for attempt in 1 2 3; do
+  if start_server; then started=1; break; fi
+  echo "conformance: server did not come up (attempt $attempt, port $port); its log:" >&2
+  tail -n 40 "$server_log" >&2 || true
+  kill "$server_pid" 2>/dev/null || true
+  wait "$server_pid" 2>/dev/null || true
+  server_pid=
+done
+((started)) || exit 1
+echo "conformance: server up at $base_url (data in $OrgKeys__DataDirectory)"
+
+password=$(node -e 'console.log(require("node:crypto").randomBytes(24).toString("base64url"))')
+
+create_user() { # create_user USERNAME NAME -> prints its id
+  local out id
+  out=$("$bin" users create --username "$1" --email "$1@example.com" --name "$2" \
+    --password "$password" --json </dev/null) || { echo "conformance: could not create user $1" >&2; return 1; }
+  id=$(printf '%s\n' "$out" | tail -n 1 | node -e '
+    const line = require("node:fs").readFileSync(0, "utf8").trim();
+    const id = JSON.parse(line).id;
+    if (!Number.isInteger(id)) { console.error(`no integer id in: ${line}`); process.exit(1); }
+    console.log(id);')
+  echo "$id"
+}
+
+users='{'
+for spec in alice:Alice bob:Bob carol:Carol dave:Dave; do
+  username=${spec%%:*} name=${spec#*:}
+  id=$(create_user "$username" "$name")
+  users+="\"$username\":{\"id\":$id,\"username\":\"$username\",\"email\":\"$username@example.com\",\"name\":\"$name\"},"
+done
+users="${users%,}}"
+echo "conformance: users created: $users"
+
+export ORGKEYS_BASE_URL=$base_url ORGKEYS_PASSWORD=$password ORGKEYS_USERS=$users
+
+# Readable output on stdout; TAP to a file, whose top-level "# pass N" / "# fail N" lines end the output.
+rc=0
+(cd "$here" && node --test --test-timeout=60000 \
+  --test-reporter=spec --test-reporter-destination=stdout \
+  --test-reporter=tap --test-reporter-destination="$work/results.tap" \
+  test/*.test.js) || rc=$?
+
+if ((rc != 0)); then
+  echo "conformance: tests failed; last lines of the server log:"
+  tail -n 30 "$server_log" || true
+fi
+grep -E '^# (tests|pass|fail|cancelled|skipped|todo) [0-9]+$' "$work/results.tap" || echo "# fail 1"
+exit "$rc"
