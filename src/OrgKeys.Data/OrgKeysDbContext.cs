@@ -11,6 +11,7 @@ public class OrgKeysDbContext(DbContextOptions<OrgKeysDbContext> options)
     public DbSet<Organization> Organizations => Set<Organization>();
     public DbSet<OrganizationMember> Members => Set<OrganizationMember>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+    public DbSet<WhiteLabel> WhiteLabels => Set<WhiteLabel>();
     public DbSet<ServerKey> ServerKeys => Set<ServerKey>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 

@@ -8,6 +8,7 @@ using OrgKeys.Data.Entities;
 using OrgKeys.Infrastructure;
 using OrgKeys.Organizations;
 using OrgKeys.Users;
+using OrgKeys.WhiteLabels;
 
 namespace OrgKeys;
 
@@ -26,6 +27,11 @@ internal static class OrgKeysServices
         services.AddScoped<UserService>();
         services.AddScoped<OrganizationService>();
         services.AddScoped<ApiKeyService>();
+        services.AddScoped<WhiteLabelService>();
+        services.AddOptions<WhiteLabelOptions>().BindConfiguration(WhiteLabelOptions.Section)
+            .Validate(o => o.MaxKeyTtlSeconds is >= 1 and <= NewApiKey.MaxTtlSeconds,
+                $"{WhiteLabelOptions.Section}:MaxKeyTtlSeconds must be from 1 to {NewApiKey.MaxTtlSeconds}.")
+            .ValidateOnStart();
 
         services.AddExceptionHandler<ApiExceptionHandler>();
         services.AddProblemDetails();

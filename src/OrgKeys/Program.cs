@@ -6,6 +6,7 @@ using OrgKeys.Infrastructure;
 using OrgKeys.Members;
 using OrgKeys.Organizations;
 using OrgKeys.Users;
+using OrgKeys.WhiteLabels;
 
 var (hostArgs, command, usageError) = OperatorCommand.Parse(args);
 if (usageError is not null)
@@ -38,6 +39,7 @@ app.MapUsers();
 app.MapOrganizations();
 app.MapMembers();
 app.MapApiKeys();
+app.MapWhiteLabels();
 app.MapOrgKeysOpenApi();
 
 await app.RunAsync();

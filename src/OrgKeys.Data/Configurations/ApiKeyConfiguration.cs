@@ -18,6 +18,8 @@ internal sealed class ApiKeyConfiguration : IEntityTypeConfiguration<ApiKey>
         builder.HasOne(k => k.Organization).WithMany(o => o.ApiKeys).HasForeignKey(k => k.OrganizationId);
         builder.HasOne(k => k.CreatedByUser).WithMany().HasForeignKey(k => k.CreatedByUserId)
             .OnDelete(DeleteBehavior.SetNull);
+        builder.HasOne<WhiteLabel>().WithMany().HasForeignKey(k => k.WhiteLabelId)
+            .OnDelete(DeleteBehavior.Restrict);
         builder.HasOne<ApiKey>().WithMany().HasForeignKey(k => k.CreatedByApiKeyId)
             .OnDelete(DeleteBehavior.SetNull);
     }

@@ -17,6 +17,12 @@ public class ApiKey
     public DateTime? RevokedAt { get; set; }
     public int? CreatedByUserId { get; set; }
     public int? CreatedByApiKeyId { get; set; }
+    /// <summary>
+    /// Set on keys a white label admin minted for one of its inner organizations (and on keys those
+    /// keys mint): hidden from the organization, attributable to <see cref="CreatedByUserId"/> or
+    /// <see cref="CreatedByApiKeyId"/> of the white label's admin organization.
+    /// </summary>
+    public int? WhiteLabelId { get; set; }
     public DateTime? LastUsedAt { get; set; }
     public string? LastUsedIp { get; set; }
 

@@ -94,6 +94,9 @@ namespace OrgKeys.Migrations.Postgres.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
 
+                    b.Property<int?>("WhiteLabelId")
+                        .HasColumnType("integer");
+
                     b.HasKey("Id");
 
                     b.HasIndex("CreatedByApiKeyId");
@@ -104,6 +107,8 @@ namespace OrgKeys.Migrations.Postgres.Migrations
                         .IsUnique();
 
                     b.HasIndex("OrganizationId");
+
+                    b.HasIndex("WhiteLabelId");
 
                     b.ToTable("ApiKeys");
                 });
@@ -127,7 +132,12 @@ namespace OrgKeys.Migrations.Postgres.Migrations
                         .HasMaxLength(128)
                         .HasColumnType("character varying(128)");
 
+                    b.Property<int?>("WhiteLabelId")
+                        .HasColumnType("integer");
+
                     b.HasKey("Id");
+
+                    b.HasIndex("WhiteLabelId");
 
                     b.ToTable("Organizations");
                 });
@@ -244,6 +254,41 @@ namespace OrgKeys.Migrations.Postgres.Migrations
                     b.ToTable("Users");
                 });
 
+            modelBuilder.Entity("OrgKeys.Data.Entities.WhiteLabel", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<int>("AdminOrganizationId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("Created")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Domain")
+                        .IsRequired()
+                        .HasMaxLength(253)
+                        .HasColumnType("character varying(253)");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AdminOrganizationId")
+                        .IsUnique();
+
+                    b.HasIndex("Domain")
+                        .IsUnique();
+
+                    b.ToTable("WhiteLabels");
+                });
+
             modelBuilder.Entity("OrgKeys.Data.Entities.ApiKey", b =>
                 {
                     b.HasOne("OrgKeys.Data.Entities.ApiKey", null)
@@ -262,9 +307,24 @@ namespace OrgKeys.Migrations.Postgres.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
+                    b.HasOne("OrgKeys.Data.Entities.WhiteLabel", null)
+                        .WithMany()
+                        .HasForeignKey("WhiteLabelId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.Navigation("CreatedByUser");
 
                     b.Navigation("Organization");
+                });
+
+            modelBuilder.Entity("OrgKeys.Data.Entities.Organization", b =>
+                {
+                    b.HasOne("OrgKeys.Data.Entities.WhiteLabel", "WhiteLabel")
+                        .WithMany()
+                        .HasForeignKey("WhiteLabelId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.Navigation("WhiteLabel");
                 });
 
             modelBuilder.Entity("OrgKeys.Data.Entities.OrganizationMember", b =>
@@ -284,6 +344,17 @@ namespace OrgKeys.Migrations.Postgres.Migrations
                     b.Navigation("Organization");
 
                     b.Navigation("User");
+                });
+
+            modelBuilder.Entity("OrgKeys.Data.Entities.WhiteLabel", b =>
+                {
+                    b.HasOne("OrgKeys.Data.Entities.Organization", "AdminOrganization")
+                        .WithMany()
+                        .HasForeignKey("AdminOrganizationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("AdminOrganization");
                 });
 
             modelBuilder.Entity("OrgKeys.Data.Entities.Organization", b =>

@@ -85,6 +85,9 @@ namespace OrgKeys.Migrations.Sqlite.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("WhiteLabelId")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Id");
 
                     b.HasIndex("CreatedByApiKeyId");
@@ -95,6 +98,8 @@ namespace OrgKeys.Migrations.Sqlite.Migrations
                         .IsUnique();
 
                     b.HasIndex("OrganizationId");
+
+                    b.HasIndex("WhiteLabelId");
 
                     b.ToTable("ApiKeys");
                 });
@@ -116,7 +121,12 @@ namespace OrgKeys.Migrations.Sqlite.Migrations
                         .HasMaxLength(128)
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("WhiteLabelId")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Id");
+
+                    b.HasIndex("WhiteLabelId");
 
                     b.ToTable("Organizations");
                 });
@@ -229,6 +239,39 @@ namespace OrgKeys.Migrations.Sqlite.Migrations
                     b.ToTable("Users");
                 });
 
+            modelBuilder.Entity("OrgKeys.Data.Entities.WhiteLabel", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("AdminOrganizationId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("Created")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Domain")
+                        .IsRequired()
+                        .HasMaxLength(253)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AdminOrganizationId")
+                        .IsUnique();
+
+                    b.HasIndex("Domain")
+                        .IsUnique();
+
+                    b.ToTable("WhiteLabels");
+                });
+
             modelBuilder.Entity("OrgKeys.Data.Entities.ApiKey", b =>
                 {
                     b.HasOne("OrgKeys.Data.Entities.ApiKey", null)
@@ -247,9 +290,24 @@ namespace OrgKeys.Migrations.Sqlite.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
+                    b.HasOne("OrgKeys.Data.Entities.WhiteLabel", null)
+                        .WithMany()
+                        .HasForeignKey("WhiteLabelId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.Navigation("CreatedByUser");
 
                     b.Navigation("Organization");
+                });
+
+            modelBuilder.Entity("OrgKeys.Data.Entities.Organization", b =>
+                {
+                    b.HasOne("OrgKeys.Data.Entities.WhiteLabel", "WhiteLabel")
+                        .WithMany()
+                        .HasForeignKey("WhiteLabelId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.Navigation("WhiteLabel");
                 });
 
             modelBuilder.Entity("OrgKeys.Data.Entities.OrganizationMember", b =>
@@ -269,6 +327,17 @@ namespace OrgKeys.Migrations.Sqlite.Migrations
                     b.Navigation("Organization");
 
                     b.Navigation("User");
+                });
+
+            modelBuilder.Entity("OrgKeys.Data.Entities.WhiteLabel", b =>
+                {
+                    b.HasOne("OrgKeys.Data.Entities.Organization", "AdminOrganization")
+                        .WithMany()
+                        .HasForeignKey("AdminOrganizationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("AdminOrganization");
                 });
 
             modelBuilder.Entity("OrgKeys.Data.Entities.Organization", b =>

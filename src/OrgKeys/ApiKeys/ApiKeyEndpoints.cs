@@ -36,18 +36,25 @@ public static class ApiKeyEndpoints
             return ApiResults.Forbidden($"A {access.Role.ToString().ToLowerInvariant()} cannot create a key with the {newKey.Role.ToString().ToLowerInvariant()} role.");
         }
 
-        var (outcome, id, secret) = await keys.CreateAsync(organizationId, newKey, access.UserId, access.ApiKey?.Id, access.ApiKey?.ExpiresAt, cancellationToken);
+        var (outcome, id, secret) = await keys.CreateAsync(organizationId, newKey, KeyOrigin.Of(access.UserId, access.ApiKey), cancellationToken);
         return outcome == CreateKeyOutcome.Conflict
             ? ApiResults.Conflict("This API key is already in use; choose another.")
             : TypedResults.Ok(new AddApiKeyResponse(id, secret));
     }
 
+    /// <summary>Keys a white label admin minted for the organization are not visible to it.</summary>
     public static async Task<Ok<ListOrganizationApiKeysResponse>> ListOrganizationApiKeys(
-        int organizationId, OrgKeysDbContext db, ApiKeyUsageTracker usage, TimeProvider time, CancellationToken cancellationToken)
+        int organizationId, OrgKeysDbContext db, ApiKeyUsageTracker usage, TimeProvider time, CancellationToken cancellationToken) =>
+        TypedResults.Ok(new ListOrganizationApiKeysResponse(await ListAsync(
+            db.ApiKeys.Where(k => k.OrganizationId == organizationId && k.WhiteLabelId == null), usage, time, cancellationToken)));
+
+    /// <summary>The live (neither revoked nor expired) keys among <paramref name="keys"/>, masked, in the contract's shape.</summary>
+    internal static async Task<List<OrganizationApiKey>> ListAsync(
+        IQueryable<ApiKey> keys, ApiKeyUsageTracker usage, TimeProvider time, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
-        var rows = await db.ApiKeys.AsNoTracking()
-            .Where(k => k.OrganizationId == organizationId && k.RevokedAt == null && (k.ExpiresAt == null || k.ExpiresAt > now))
+        var rows = await keys.AsNoTracking()
+            .Where(k => k.RevokedAt == null && (k.ExpiresAt == null || k.ExpiresAt > now))
             .OrderBy(k => k.Id)
             .Select(k => new
             {
@@ -63,13 +70,12 @@ public static class ApiKeyEndpoints
             })
             .ToListAsync(cancellationToken);
 
-        var apiKeys = rows.ConvertAll(k =>
+        return rows.ConvertAll(k =>
         {
             var used = usage.Pending(k.Id) ?? (k.LastUsedAt is { } at ? new KeyUsage(at, k.LastUsedIp) : null);
             return new OrganizationApiKey(k.Id, k.Hint, k.Name, k.Created, RoleName(k.Role), false, k.Creator,
                 used is null ? null : new ApiKeyLastUsed(used.Date, used.IpAddress), k.ExpiresAt);
         });
-        return TypedResults.Ok(new ListOrganizationApiKeysResponse(apiKeys));
     }
 
     /// <summary>Admins may revoke any key of the organization; others only keys they created.</summary>
@@ -77,7 +83,7 @@ public static class ApiKeyEndpoints
         int organizationId, int apiKeyId, OrganizationAccess access, OrgKeysDbContext db, TimeProvider time, CancellationToken cancellationToken)
     {
         var key = await db.ApiKeys.AsNoTracking()
-            .Where(k => k.OrganizationId == organizationId && k.Id == apiKeyId && k.RevokedAt == null)
+            .Where(k => k.OrganizationId == organizationId && k.Id == apiKeyId && k.WhiteLabelId == null && k.RevokedAt == null)
             .Select(k => new { k.CreatedByUserId, k.CreatedByApiKeyId })
             .FirstOrDefaultAsync(cancellationToken);
         if (key is null)
@@ -92,11 +98,17 @@ public static class ApiKeyEndpoints
             return ApiResults.Forbidden("Only admins, or whoever created the key, may revoke it.");
         }
 
+        return await RevokeAsync(db.ApiKeys.Where(k => k.OrganizationId == organizationId && k.Id == apiKeyId && k.WhiteLabelId == null), time, cancellationToken)
+            ? ApiResults.Ok()
+            : ApiResults.NotFound("API key not found.");
+    }
+
+    /// <summary>Revokes the one key <paramref name="key"/> selects; false when it is unknown or already revoked.</summary>
+    internal static async Task<bool> RevokeAsync(IQueryable<ApiKey> key, TimeProvider time, CancellationToken cancellationToken)
+    {
         var now = time.GetUtcNow().UtcDateTime;
-        var revoked = await db.ApiKeys
-            .Where(k => k.OrganizationId == organizationId && k.Id == apiKeyId && k.RevokedAt == null)
-            .ExecuteUpdateAsync(s => s.SetProperty(k => k.RevokedAt, now), cancellationToken);
-        return revoked == 0 ? ApiResults.NotFound("API key not found.") : ApiResults.Ok();
+        return await key.Where(k => k.RevokedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(k => k.RevokedAt, now), cancellationToken) > 0;
     }
 
     internal static string RoleName(OrganizationRole role) => role.ToString().ToLowerInvariant();

@@ -10,13 +10,24 @@ public enum CreateKeyOutcome
     Conflict,
 }
 
+/// <summary>
+/// Who mints a key. <see cref="NotAfter"/> is the minting key's own expiry, since no key may outlive
+/// the key that minted it; <see cref="WhiteLabelId"/> marks a key minted on behalf of a white label.
+/// </summary>
+public sealed record KeyOrigin(int? UserId, int? ApiKeyId, DateTime? NotAfter, int? WhiteLabelId)
+{
+    public static KeyOrigin User(int userId) => new(userId, null, null, null);
+
+    /// <summary>A key minted by a white label key is a white label key too: hidden, and attributable to the same admin.</summary>
+    public static KeyOrigin Of(int? userId, VerifiedApiKey? apiKey) =>
+        new(userId, apiKey?.Id, apiKey?.ExpiresAt, apiKey?.WhiteLabelId);
+}
+
 /// <summary>Mints keys: the secret is returned once and only its HMAC and a masked hint are stored.</summary>
 public sealed class ApiKeyService(OrgKeysDbContext db, ApiKeyHasher hasher, TimeProvider time)
 {
-    /// <summary>Creates a key; <c>notAfter</c> is the creator's own expiry, since no key may outlive the key that minted it.</summary>
     public async Task<(CreateKeyOutcome Outcome, int Id, string Secret)> CreateAsync(
-        int organizationId, NewApiKey request, int? createdByUserId, int? createdByApiKeyId, DateTime? notAfter,
-        CancellationToken cancellationToken)
+        int organizationId, NewApiKey request, KeyOrigin origin, CancellationToken cancellationToken)
     {
         var secret = request.CustomKey ?? ApiKeyFormat.Generate();
         var hash = hasher.Hash(secret);
@@ -27,7 +38,7 @@ public sealed class ApiKeyService(OrgKeysDbContext db, ApiKeyHasher hasher, Time
 
         var now = time.GetUtcNow().UtcDateTime;
         var expires = request.Ttl is { } ttl ? now + ttl : (DateTime?)null;
-        if (notAfter is not null && (expires is null || expires > notAfter))
+        if (origin.NotAfter is { } notAfter && (expires is null || expires > notAfter))
         {
             expires = notAfter;
         }
@@ -41,8 +52,9 @@ public sealed class ApiKeyService(OrgKeysDbContext db, ApiKeyHasher hasher, Time
             Hint = ApiKeyFormat.Mask(secret),
             Created = now,
             ExpiresAt = expires,
-            CreatedByUserId = createdByUserId,
-            CreatedByApiKeyId = createdByApiKeyId,
+            CreatedByUserId = origin.UserId,
+            CreatedByApiKeyId = origin.ApiKeyId,
+            WhiteLabelId = origin.WhiteLabelId,
         };
         db.ApiKeys.Add(key);
         try

@@ -5,7 +5,8 @@ using OrgKeys.Data.Entities;
 
 namespace OrgKeys.ApiKeys;
 
-public sealed record VerifiedApiKey(int Id, int OrganizationId, OrganizationRole Role, DateTime? ExpiresAt);
+/// <summary>A key that passed verification. <see cref="WhiteLabelId"/> is set on keys minted on behalf of a white label.</summary>
+public sealed record VerifiedApiKey(int Id, int OrganizationId, OrganizationRole Role, DateTime? ExpiresAt, int? WhiteLabelId = null);
 
 /// <summary>The hot path: format check, one HMAC, one indexed lookup, constant-time compare.</summary>
 public sealed class ApiKeyVerifier(OrgKeysDbContext db, ApiKeyHasher hasher, TimeProvider time)
@@ -20,7 +21,7 @@ public sealed class ApiKeyVerifier(OrgKeysDbContext db, ApiKeyHasher hasher, Tim
         var hash = hasher.Hash(presented);
         var row = await db.ApiKeys.AsNoTracking()
             .Where(k => k.KeyHash == hash && k.Organization.DeletedDate == null)
-            .Select(k => new { k.Id, k.OrganizationId, k.Role, k.ExpiresAt, k.RevokedAt, k.KeyHash })
+            .Select(k => new { k.Id, k.OrganizationId, k.Role, k.ExpiresAt, k.RevokedAt, k.KeyHash, k.WhiteLabelId })
             .FirstOrDefaultAsync(cancellationToken);
         if (row is null || !CryptographicOperations.FixedTimeEquals(row.KeyHash, hash))
         {
@@ -37,6 +38,6 @@ public sealed class ApiKeyVerifier(OrgKeysDbContext db, ApiKeyHasher hasher, Tim
             return (null, "This API key has expired.");
         }
 
-        return (new VerifiedApiKey(row.Id, row.OrganizationId, row.Role, row.ExpiresAt), null);
+        return (new VerifiedApiKey(row.Id, row.OrganizationId, row.Role, row.ExpiresAt, row.WhiteLabelId), null);
     }
 }

@@ -1,15 +1,17 @@
+using System.Globalization;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using OrgKeys.Data;
 using OrgKeys.Organizations;
 using OrgKeys.Users;
+using OrgKeys.WhiteLabels;
 
 namespace OrgKeys.Cli;
 
 /// <summary>
 /// The operator CLI, in the same executable and configuration as the service:
 /// <c>OrgKeys [serve] [--urls …]</c>, <c>OrgKeys migrate</c>, <c>OrgKeys users create …</c>,
-/// <c>OrgKeys organizations create …</c>. With <c>--json</c> the last line of stdout is one JSON object;
+/// <c>OrgKeys organizations create …</c>, <c>OrgKeys whitelabels create|list …</c>. With <c>--json</c> the last line of stdout is one JSON object;
 /// on error the exit code is non-zero and stderr has one line.
 /// </summary>
 public sealed record OperatorCommand(string Verb, IReadOnlyDictionary<string, string> Options, bool Json)
@@ -19,6 +21,8 @@ public sealed record OperatorCommand(string Verb, IReadOnlyDictionary<string, st
         ["migrate"] = [],
         ["users create"] = ["username", "email", "name", "password"],
         ["organizations create"] = ["name", "admin"],
+        ["whitelabels create"] = ["name", "domain", "admin-organization"],
+        ["whitelabels list"] = [],
     };
 
     public const string Usage = """
@@ -26,6 +30,8 @@ public sealed record OperatorCommand(string Verb, IReadOnlyDictionary<string, st
                OrgKeys migrate
                OrgKeys users create --username U --email E --name N --password P [--json]
                OrgKeys organizations create --name N --admin USERNAME_OR_EMAIL [--json]
+               OrgKeys whitelabels create --name N --domain D --admin-organization ID [--json]
+               OrgKeys whitelabels list [--json]
         """;
 
     /// <summary>Splits the arguments into the host's (for <c>serve</c>) and an operator command, or an error.</summary>
@@ -83,6 +89,8 @@ public sealed record OperatorCommand(string Verb, IReadOnlyDictionary<string, st
             "migrate" => (new Dictionary<string, object> { ["migrated"] = true }, null),
             "users create" => await CreateUserAsync(provider.GetRequiredService<UserService>()),
             "organizations create" => await CreateOrganizationAsync(provider),
+            "whitelabels create" => await CreateWhiteLabelAsync(provider.GetRequiredService<WhiteLabelService>()),
+            "whitelabels list" => await ListWhiteLabelsAsync(provider.GetRequiredService<WhiteLabelService>()),
             _ => (null, $"unknown command '{Verb}'"),
         };
         if (error is not null)
@@ -92,10 +100,12 @@ public sealed record OperatorCommand(string Verb, IReadOnlyDictionary<string, st
         }
 
         await Console.Out.WriteLineAsync(Json
-            ? JsonSerializer.Serialize(result)
-            : string.Join(", ", result!.Select(p => $"{p.Key}: {p.Value}")));
+            ? JsonSerializer.Serialize(result, JsonOptions)
+            : string.Join(", ", result!.Select(p => $"{p.Key}: {(p.Value is IEnumerable<object> list ? string.Join(Environment.NewLine, list.Prepend("")) : p.Value)}")));
         return 0;
     }
+
+    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
 
     private async Task<(Dictionary<string, object>?, string?)> CreateUserAsync(UserService users)
     {
@@ -121,5 +131,22 @@ public sealed record OperatorCommand(string Verb, IReadOnlyDictionary<string, st
 
         var (id, apiKey) = await provider.GetRequiredService<OrganizationService>().CreateAsync(Options["name"], adminId.Value, CancellationToken.None);
         return (new() { ["id"] = id, ["apiKey"] = apiKey }, null);
+    }
+
+    private async Task<(Dictionary<string, object>?, string?)> CreateWhiteLabelAsync(WhiteLabelService whiteLabels)
+    {
+        if (!int.TryParse(Options["admin-organization"], NumberStyles.None, CultureInfo.InvariantCulture, out var adminOrganizationId))
+        {
+            return (null, "--admin-organization must be an organization id");
+        }
+
+        var (id, error) = await whiteLabels.CreateAsync(Options["name"], Options["domain"], adminOrganizationId, CancellationToken.None);
+        return error is null ? (new() { ["id"] = id }, null) : (null, error);
+    }
+
+    private static async Task<(Dictionary<string, object>?, string?)> ListWhiteLabelsAsync(WhiteLabelService whiteLabels)
+    {
+        var all = await whiteLabels.ListAsync(CancellationToken.None);
+        return (new() { ["whitelabels"] = all }, null);
     }
 }

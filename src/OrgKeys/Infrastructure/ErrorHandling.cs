@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Diagnostics;
 
 namespace OrgKeys.Infrastructure;
@@ -8,7 +9,7 @@ namespace OrgKeys.Infrastructure;
 /// bodies) into a 4xx with the contract's shape and a message that names the field. Anything else
 /// is our fault: a 500 that reveals nothing.
 /// </summary>
-internal sealed class ApiExceptionHandler(ILogger<ApiExceptionHandler> logger) : IExceptionHandler
+internal sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken cancellationToken)
     {
@@ -43,9 +44,15 @@ internal sealed class ApiExceptionHandler(ILogger<ApiExceptionHandler> logger) :
             _ when bad.Message.Contains("was not provided from body", StringComparison.OrdinalIgnoreCase)
                 || bad.Message.Contains("no body was provided", StringComparison.OrdinalIgnoreCase) =>
                 "A JSON request body is required.",
+            _ when BoundParameter().Match(bad.Message) is { Success: true } parameter =>
+                $"Invalid value for '{parameter.Groups["name"].Value}'.",
             _ => "The request is malformed.",
         };
     }
+
+    /// <summary>Route and query binding failures name the parameter (never echo the value): <c>Failed to bind parameter "int? limit" from "abc".</c></summary>
+    [GeneratedRegex(@"^Failed to bind parameter ""(?:[^""]* )?(?<name>\w+)"" from", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 100)]
+    private static partial Regex BoundParameter();
 }
 
 internal static class ErrorHandlingExtensions

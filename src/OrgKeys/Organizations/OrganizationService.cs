@@ -15,25 +15,37 @@ public sealed class OrganizationService(OrgKeysDbContext db, ApiKeyService keys,
             : null;
 
     /// <summary>Creates the organization with <paramref name="adminUserId"/> as its admin and returns a new admin key.</summary>
-    public async Task<(int Id, string ApiKey)> CreateAsync(string name, int adminUserId, CancellationToken cancellationToken)
+    public Task<(int Id, string ApiKey)> CreateAsync(string name, int adminUserId, CancellationToken cancellationToken) =>
+        CreateAsync(name, adminUserId, null, KeyOrigin.User(adminUserId), cancellationToken);
+
+    /// <summary>
+    /// Creates the organization, inside <paramref name="whiteLabelId"/> when set, with
+    /// <paramref name="adminUserId"/> as its admin, and returns a new admin key minted by <paramref name="keyOrigin"/>.
+    /// </summary>
+    public async Task<(int Id, string ApiKey)> CreateAsync(
+        string name, int adminUserId, int? whiteLabelId, KeyOrigin keyOrigin, CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var now = time.GetUtcNow().UtcDateTime;
-        var organization = new Organization { Name = name.Trim(), Created = now };
+        var organization = new Organization { Name = name.Trim(), Created = now, WhiteLabelId = whiteLabelId };
         organization.Members.Add(new OrganizationMember { UserId = adminUserId, Role = OrganizationRole.Admin, Added = now });
         db.Organizations.Add(organization);
         await db.SaveChangesAsync(cancellationToken);
 
         var key = new NewApiKey("Admin key (created with the organization)", OrganizationRole.Admin, null, null);
-        var (_, _, secret) = await keys.CreateAsync(organization.Id, key, adminUserId, null, null, cancellationToken);
+        var (_, _, secret) = await keys.CreateAsync(organization.Id, key, keyOrigin with { WhiteLabelId = null }, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return (organization.Id, secret);
     }
 
-    public async Task<List<OrganizationDto>> ListAsync(IQueryable<Organization> organizations, CancellationToken cancellationToken)
+    public Task<List<OrganizationDto>> ListAsync(IQueryable<Organization> organizations, CancellationToken cancellationToken) =>
+        ListAsync(organizations, includeDeleted: false, cancellationToken);
+
+    public async Task<List<OrganizationDto>> ListAsync(
+        IQueryable<Organization> organizations, bool includeDeleted, CancellationToken cancellationToken)
     {
         var rows = await organizations.AsNoTracking()
-            .Where(o => o.DeletedDate == null)
+            .Where(o => includeDeleted || o.DeletedDate == null)
             .OrderBy(o => o.Id)
             .Select(o => new
             {
@@ -41,6 +53,8 @@ public sealed class OrganizationService(OrgKeysDbContext db, ApiKeyService keys,
                 o.Name,
                 o.Created,
                 o.DeletedDate,
+                o.WhiteLabelId,
+                WhiteLabelName = o.WhiteLabel == null ? null : o.WhiteLabel.Name,
                 Members = o.Members.OrderBy(m => m.UserId)
                     .Select(m => new { m.User.Id, m.User.Username, m.User.Name, m.User.Email, m.User.Created, m.Added, m.Role })
                     .ToList(),
@@ -50,7 +64,7 @@ public sealed class OrganizationService(OrgKeysDbContext db, ApiKeyService keys,
             o.Id, o.Name, null, false,
             o.Members.ConvertAll(m => new OrganizationUser(m.Id, m.Username, m.Name, m.Email, m.Created, StaffInfo.None,
                 Pending: false, Activated: true, MfaConfigured: false, m.Added, m.Role.ToString().ToLowerInvariant(), 0, [])),
-            false, null, null, null, null, null, o.Created, o.DeletedDate));
+            false, o.WhiteLabelId, o.WhiteLabelName, null, null, null, o.Created, o.DeletedDate));
     }
 
     public IQueryable<Organization> OfUser(int userId) =>

@@ -48,13 +48,14 @@ public static class UserEndpoints
                 m.Organization.Id,
                 m.Organization.Name,
                 m.Organization.Created,
+                m.Organization.WhiteLabelId,
                 m.Role,
                 UserCount = m.Organization.Members.Count(),
                 AdminCount = m.Organization.Members.Count(x => x.Role == OrganizationRole.Admin),
             })
             .ToListAsync(cancellationToken);
         return rows.ConvertAll(o => new UserOrganization(
-            o.Id, o.Name, null, false, null, o.Role == OrganizationRole.Admin, o.Created, null, null, null,
+            o.Id, o.Name, null, false, o.WhiteLabelId, o.Role == OrganizationRole.Admin, o.Created, null, null, null,
             new Dictionary<string, object>(), o.UserCount, o.AdminCount, 0, null, ProjectLicense.Default));
     }
 }
