@@ -80,7 +80,7 @@ create_user() { # create_user USERNAME NAME -> prints its id
 }
 
 users='{'
-for spec in alice:Alice bob:Bob carol:Carol dave:Dave; do
+for spec in alice:Alice bob:Bob carol:Carol dave:Dave wally:Wally ingrid:Ingrid; do
   username=${spec%%:*} name=${spec#*:}
   id=$(create_user "$username" "$name")
   users+="\"$username\":{\"id\":$id,\"username\":\"$username\",\"email\":\"$username@example.com\",\"name\":\"$name\"},"
@@ -88,11 +88,26 @@ done
 users="${users%,}}"
 echo "conformance: users created: $users"
 
-export ORGKEYS_BASE_URL=$base_url ORGKEYS_PASSWORD=$password ORGKEYS_USERS=$users
+# A white label for the white label suite, made the way an operator would: its admin organization
+# (administered by wally) and the white label itself, both from the CLI.
+last_json_field() { # last_json_field FIELD: reads a CLI's --json output, prints FIELD of its last line
+  tail -n 1 | node -e '
+    const line = require("node:fs").readFileSync(0, "utf8").trim();
+    const value = JSON.parse(line)[process.argv[1]];
+    if (!Number.isInteger(value)) { console.error(`no integer ${process.argv[1]} in: ${line}`); process.exit(1); }
+    console.log(value);' "$1"
+}
+wl_admin_org=$("$bin" organizations create --name "Conformance white label admins" --admin wally --json </dev/null | last_json_field id)
+wl_id=$("$bin" whitelabels create --name "Conformance" --domain conformance.example.com \
+  --admin-organization "$wl_admin_org" --json </dev/null | last_json_field id)
+whitelabel="{\"id\":$wl_id,\"adminOrganizationId\":$wl_admin_org}"
+echo "conformance: white label created: $whitelabel"
+
+export ORGKEYS_BASE_URL=$base_url ORGKEYS_PASSWORD=$password ORGKEYS_USERS=$users ORGKEYS_WHITELABEL=$whitelabel
 
 # Readable output on stdout; TAP to a file, whose top-level "# pass N" / "# fail N" lines end the output.
 rc=0
-(cd "$here" && node --test --test-timeout=60000 \
+(cd "$here" && node --test --test-timeout=120000 \
   --test-reporter=spec --test-reporter-destination=stdout \
   --test-reporter=tap --test-reporter-destination="$work/results.tap" \
   test/*.test.js) || rc=$?

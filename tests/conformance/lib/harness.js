@@ -17,6 +17,8 @@ function requireEnv(name) {
 const baseUrl = requireEnv('ORGKEYS_BASE_URL');
 const password = requireEnv('ORGKEYS_PASSWORD');
 const users = JSON.parse(requireEnv('ORGKEYS_USERS'));
+// {"id": N, "adminOrganizationId": N}: the white label run.sh created with the CLI; wally administers it.
+const whitelabel = JSON.parse(requireEnv('ORGKEYS_WHITELABEL'));
 
 function newClient() {
     return new EdgeImpulseApi({ endpoint: baseUrl });
@@ -119,6 +121,6 @@ async function countKeys(api, orgId) {
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 module.exports = {
-    baseUrl, password, users, newClient, login, asUser, asKey, rejectsWithServerError,
+    baseUrl, password, users, whitelabel, newClient, login, asUser, asKey, rejectsWithServerError,
     rawRequest, assertErrorBody, uniqueName, customKey, createOrganization, countKeys, sleep,
 };
