@@ -7,6 +7,7 @@ using OrgKeys.Data;
 using OrgKeys.Data.Entities;
 using OrgKeys.Infrastructure;
 using OrgKeys.Organizations;
+using OrgKeys.Throttling;
 using OrgKeys.Users;
 using OrgKeys.WhiteLabels;
 
@@ -28,6 +29,11 @@ internal static class OrgKeysServices
         services.AddScoped<OrganizationService>();
         services.AddScoped<ApiKeyService>();
         services.AddScoped<WhiteLabelService>();
+        services.AddSingleton<LoginThrottle>();
+        services.AddOptions<LoginThrottleOptions>().BindConfiguration(LoginThrottleOptions.Section)
+            .Validate(o => o.LockoutAfter is >= 1 and <= 100, $"{LoginThrottleOptions.Section}:LockoutAfter must be from 1 to 100 (NIST SP 800-63B).")
+            .ValidateOnStart();
+        services.AddSingleton<CredentialFloodGuard>();
         services.AddOptions<WhiteLabelOptions>().BindConfiguration(WhiteLabelOptions.Section)
             .Validate(o => o.MaxKeyTtlSeconds is >= 1 and <= NewApiKey.MaxTtlSeconds,
                 $"{WhiteLabelOptions.Section}:MaxKeyTtlSeconds must be from 1 to {NewApiKey.MaxTtlSeconds}.")
@@ -42,7 +48,16 @@ internal static class OrgKeysServices
             o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
             o.SerializerOptions.MaxDepth = 16;
         });
-        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 64 * 1024);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            // Small requests only, and no patience for clients that send them slowly.
+            k.Limits.MaxRequestBodySize = 64 * 1024;
+            k.Limits.MaxRequestHeadersTotalSize = 16 * 1024;
+            k.Limits.MaxRequestHeaderCount = 64;
+            k.Limits.MaxRequestLineSize = 8 * 1024;
+            k.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(10);
+            k.Limits.KeepAliveTimeout = TimeSpan.FromSeconds(60);
+        });
         services.AddOrgKeysOpenApi();
         return builder;
     }

@@ -5,6 +5,7 @@ using OrgKeys.Health;
 using OrgKeys.Infrastructure;
 using OrgKeys.Members;
 using OrgKeys.Organizations;
+using OrgKeys.Throttling;
 using OrgKeys.Users;
 using OrgKeys.WhiteLabels;
 
@@ -29,7 +30,9 @@ if (command is not null)
     return await command.RunAsync(app.Services);
 }
 
+app.UseSecurityHeaders();
 app.UseApiErrors();
+app.UseCredentialFloodGuard();
 app.UseAuthentication();
 app.UseAuthorization();
 

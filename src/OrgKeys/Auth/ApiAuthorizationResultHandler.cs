@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
 using OrgKeys.Infrastructure;
+using OrgKeys.Throttling;
 
 namespace OrgKeys.Auth;
 
@@ -23,6 +24,12 @@ internal sealed class ApiAuthorizationResultHandler : IAuthorizationMiddlewareRe
         {
             // The middleware keeps only successful results; handlers cache theirs, so this is free.
             var failure = (await context.AuthenticateAsync()).Failure;
+            if (failure is not null)
+            {
+                // A credential was presented and refused: count it against the address.
+                context.RequestServices.GetRequiredService<CredentialFloodGuard>().Refused(context.Connection.RemoteIpAddress);
+            }
+
             context.Response.Headers.WWWAuthenticate = "x-api-key, x-jwt-token";
             await ApiResults.WriteAsync(context, StatusCodes.Status401Unauthorized,
                 failure?.Message ?? "Authentication required: send an API key (x-api-key) or a JWT (x-jwt-token header or jwt cookie).");

@@ -20,6 +20,8 @@ public sealed record OperatorCommand(string Verb, IReadOnlyDictionary<string, st
     {
         ["migrate"] = [],
         ["users create"] = ["username", "email", "name", "password"],
+        ["users disable"] = ["username"],
+        ["users enable"] = ["username"],
         ["organizations create"] = ["name", "admin"],
         ["whitelabels create"] = ["name", "domain", "admin-organization"],
         ["whitelabels list"] = [],
@@ -29,6 +31,7 @@ public sealed record OperatorCommand(string Verb, IReadOnlyDictionary<string, st
         usage: OrgKeys [serve] [--urls URLS]
                OrgKeys migrate
                OrgKeys users create --username U --email E --name N --password P [--json]
+               OrgKeys users disable|enable --username USERNAME_OR_EMAIL [--json]
                OrgKeys organizations create --name N --admin USERNAME_OR_EMAIL [--json]
                OrgKeys whitelabels create --name N --domain D --admin-organization ID [--json]
                OrgKeys whitelabels list [--json]
@@ -88,6 +91,8 @@ public sealed record OperatorCommand(string Verb, IReadOnlyDictionary<string, st
         {
             "migrate" => (new Dictionary<string, object> { ["migrated"] = true }, null),
             "users create" => await CreateUserAsync(provider.GetRequiredService<UserService>()),
+            "users disable" => await SetDisabledAsync(provider.GetRequiredService<UserService>(), disabled: true),
+            "users enable" => await SetDisabledAsync(provider.GetRequiredService<UserService>(), disabled: false),
             "organizations create" => await CreateOrganizationAsync(provider),
             "whitelabels create" => await CreateWhiteLabelAsync(provider.GetRequiredService<WhiteLabelService>()),
             "whitelabels list" => await ListWhiteLabelsAsync(provider.GetRequiredService<WhiteLabelService>()),
@@ -112,6 +117,12 @@ public sealed record OperatorCommand(string Verb, IReadOnlyDictionary<string, st
         var created = await users.CreateAsync(Options["username"], Options["email"], Options["name"], Options["password"], CancellationToken.None);
         return created.Error is null ? (new() { ["id"] = created.Id }, null) : (null, created.Error);
     }
+
+    /// <summary>Disabling ends the user's sessions at once; enabling lets them log in again.</summary>
+    private async Task<(Dictionary<string, object>?, string?)> SetDisabledAsync(UserService users, bool disabled) =>
+        await users.SetDisabledAsync(Options["username"], disabled, CancellationToken.None)
+            ? (new() { ["disabled"] = disabled }, null)
+            : (null, $"no user '{Options["username"]}'");
 
     private async Task<(Dictionary<string, object>?, string?)> CreateOrganizationAsync(IServiceProvider provider)
     {

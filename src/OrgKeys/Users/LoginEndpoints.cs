@@ -1,6 +1,8 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using OrgKeys.Auth;
 using OrgKeys.Infrastructure;
+using OrgKeys.Throttling;
 
 namespace OrgKeys.Users;
 
@@ -14,11 +16,19 @@ public static class LoginEndpoints
         var group = routes.MapGroup("/v1").AllowAnonymous();
         group.MapPost("/api-login", Login).WithName("login").WithTags("Login").WithSummary("Get JWT token");
         group.MapPost("/api-user-create", CreateUser).WithName("createUser").WithTags("User").WithSummary("Create user");
+        routes.MapPost("/v1/api-logout", Logout).WithName("logout").WithTags("Login").WithSummary("Log out")
+            .WithDescription("Ends every session (JWT) of the signed-in user at once. OrgKeys extension.")
+            .RequireAuthorization(Policies.User);
         return routes;
     }
 
+    /// <summary>
+    /// Password sign-in. Unknown user and wrong password get the same status, message and cost; the
+    /// throttle answers 429 before the password is even checked, for real and unknown accounts alike.
+    /// </summary>
     public static async Task<Results<Ok<LoginResponse>, BadRequest<ApiError>, JsonHttpResult<ApiError>>> Login(
-        LoginRequest request, UserService users, SessionTokens tokens, CancellationToken cancellationToken)
+        LoginRequest request, UserService users, SessionTokens tokens, LoginThrottle throttle, HttpContext http,
+        CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(request.Username) || request.Username.Length > 254)
         {
@@ -30,10 +40,33 @@ public static class LoginEndpoints
             return ApiResults.BadRequest("'password' is required.");
         }
 
+        var account = UserService.Normalize(request.Username);
+        var address = http.Connection.RemoteIpAddress;
+        if (throttle.RetryAfter(account, address) is { } wait)
+        {
+            var seconds = (int)Math.Ceiling(wait.TotalSeconds);
+            http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+            return ApiResults.Status(StatusCodes.Status429TooManyRequests,
+                $"Too many failed sign-in attempts; try again in {seconds} seconds.");
+        }
+
         var user = await users.CheckPasswordAsync(request.Username, request.Password, cancellationToken);
-        return user is null
-            ? ApiResults.Unauthorized(LoginFailed)
-            : TypedResults.Ok(new LoginResponse(tokens.Issue(user.Id, user.SessionVersion)));
+        if (user is null)
+        {
+            throttle.Failed(account, address);
+            return ApiResults.Unauthorized(LoginFailed);
+        }
+
+        throttle.Succeeded(account);
+        return TypedResults.Ok(new LoginResponse(tokens.Issue(user.Id, user.SessionVersion)));
+    }
+
+    /// <summary>Ends every session of the signed-in user at once (all their JWTs), and clears the cookie.</summary>
+    public static async Task<Ok<ApiOk>> Logout(CurrentUser user, UserService users, HttpContext http, CancellationToken cancellationToken)
+    {
+        await users.EndSessionsAsync(user.Id, cancellationToken);
+        http.Response.Cookies.Delete(AuthSchemes.JwtCookieName);
+        return ApiResults.Ok();
     }
 
     /// <summary>Self sign-up, off unless <c>OrgKeys:Signup:Enabled</c> is true.</summary>

@@ -7,6 +7,8 @@ public sealed record LoginResponse(string Token)
     public bool Success => true;
 }
 
+public sealed record ChangePasswordRequest(string? CurrentPassword, string? NewPassword);
+
 public sealed record CreateUserRequest(string? Name, string? Username, string? Email, string? Password, bool? PrivacyPolicy);
 
 public sealed record CreateUserResponse(int Id)

@@ -16,8 +16,17 @@ public static class UserEndpoints
         group.MapGet("", GetCurrentUser).WithName("getCurrentUser").WithSummary("Get current user");
         group.MapGet("/organizations", ListOrganizationsCurrentUser).WithName("listOrganizationsCurrentUser")
             .WithSummary("Get organizations");
+        group.MapPost("/change-password", ChangePasswordCurrentUser).WithName("changePasswordCurrentUser")
+            .WithSummary("Change password current user");
         return routes;
     }
+
+    /// <summary>Changes the password and ends every session of the user, this one included: log in again.</summary>
+    public static async Task<Results<Ok<ApiOk>, BadRequest<ApiError>>> ChangePasswordCurrentUser(
+        ChangePasswordRequest request, CurrentUser current, UserService users, CancellationToken cancellationToken) =>
+        await users.ChangePasswordAsync(current.Id, request.CurrentPassword, request.NewPassword, cancellationToken) is { } error
+            ? ApiResults.BadRequest(error)
+            : ApiResults.Ok();
 
     public static async Task<Results<Ok<GetUserResponse>, NotFound<ApiError>>> GetCurrentUser(
         CurrentUser current, OrgKeysDbContext db, CancellationToken cancellationToken)

@@ -86,6 +86,41 @@ public sealed partial class UserService(OrgKeysDbContext db, IPasswordHasher<Use
         return user;
     }
 
+    /// <summary>Ends every session of the user: their JWTs name the old session version.</summary>
+    public async Task<bool> EndSessionsAsync(int userId, CancellationToken cancellationToken) =>
+        await db.Users.Where(u => u.Id == userId)
+            .ExecuteUpdateAsync(s => s.SetProperty(u => u.SessionVersion, u => u.SessionVersion + 1), cancellationToken) > 0;
+
+    /// <summary>Changes the password after checking the current one, and ends every session; the error says why not.</summary>
+    public async Task<string?> ChangePasswordAsync(int userId, string? currentPassword, string? newPassword, CancellationToken cancellationToken)
+    {
+        if (newPassword is null || newPassword.Length is < MinPasswordLength or > MaxPasswordLength)
+        {
+            return $"'newPassword' must be {MinPasswordLength} to {MaxPasswordLength} characters.";
+        }
+
+        var user = await db.Users.FirstOrDefaultAsync(u => u.Id == userId && !u.Disabled, cancellationToken);
+        if (user is null || currentPassword is null || currentPassword.Length > MaxPasswordLength
+            || hasher.VerifyHashedPassword(user, user.PasswordHash, currentPassword) == PasswordVerificationResult.Failed)
+        {
+            return "'currentPassword' is not your current password.";
+        }
+
+        user.PasswordHash = hasher.HashPassword(user, newPassword);
+        user.SessionVersion++;
+        await db.SaveChangesAsync(cancellationToken);
+        return null;
+    }
+
+    /// <summary>Disables or enables a user by username or e-mail; disabling ends their sessions at once.</summary>
+    public async Task<bool> SetDisabledAsync(string usernameOrEmail, bool disabled, CancellationToken cancellationToken)
+    {
+        var normalized = Normalize(usernameOrEmail);
+        return await db.Users.Where(u => u.NormalizedUsername == normalized || u.NormalizedEmail == normalized)
+            .ExecuteUpdateAsync(s => s.SetProperty(u => u.Disabled, disabled)
+                .SetProperty(u => u.SessionVersion, u => disabled ? u.SessionVersion + 1 : u.SessionVersion), cancellationToken) > 0;
+    }
+
     public static string? Validate(string? username, string? email, string? name, string? password)
     {
         if (username is null || !UsernamePattern().IsMatch(username))

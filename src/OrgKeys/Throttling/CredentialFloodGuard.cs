@@ -1,0 +1,82 @@
+using System.Collections.Concurrent;
+using System.Net;
+using OrgKeys.Infrastructure;
+
+namespace OrgKeys.Throttling;
+
+/// <summary>
+/// Floods of invalid credentials from one address get 429 before any hashing or lookup: after
+/// <c>OrgKeys:Throttle:FailedCredentialsPerWindow</c> refused credentials (default 100) within
+/// <c>OrgKeys:Throttle:Window</c> (10 s), the address is refused until the window ends. 0 turns it off.
+/// </summary>
+public sealed class CredentialFloodGuard(TimeProvider time, IConfiguration configuration)
+{
+    private const int MaxTracked = 100_000;
+
+    private sealed class Window(DateTimeOffset start)
+    {
+        public DateTimeOffset Start { get; } = start;
+        public int Failures;
+    }
+
+    private readonly int _limit = configuration.GetValue("OrgKeys:Throttle:FailedCredentialsPerWindow", 100);
+    private readonly TimeSpan _window = configuration.GetValue("OrgKeys:Throttle:Window", TimeSpan.FromSeconds(10));
+    private readonly ConcurrentDictionary<IPAddress, Window> _windows = new();
+
+    public TimeSpan? RetryAfter(IPAddress? address)
+    {
+        if (_limit <= 0 || !_windows.TryGetValue(address ?? IPAddress.None, out var window))
+        {
+            return null;
+        }
+
+        var left = window.Start + _window - time.GetUtcNow();
+        return left > TimeSpan.Zero && Volatile.Read(ref window.Failures) >= _limit ? left : null;
+    }
+
+    public void Refused(IPAddress? address)
+    {
+        if (_limit <= 0)
+        {
+            return;
+        }
+
+        var now = time.GetUtcNow();
+        if (_windows.Count >= MaxTracked)
+        {
+            foreach (var (key, old) in _windows)
+            {
+                if (now - old.Start >= _window)
+                {
+                    _windows.TryRemove(key, out _);
+                }
+            }
+        }
+
+        // No address (a Unix socket, an in-process test server) counts as one address of its own.
+        var window = _windows.AddOrUpdate(address ?? IPAddress.None, _ => new Window(now), (_, w) => now - w.Start >= _window ? new Window(now) : w);
+        Interlocked.Increment(ref window.Failures);
+    }
+}
+
+internal static class CredentialFloodGuardExtensions
+{
+    private static readonly string[] CredentialHeaders = ["x-api-key", "x-jwt-token", "Authorization"];
+
+    /// <summary>Before authentication: a request that carries a credential from a flooding address is a cheap 429.</summary>
+    public static IApplicationBuilder UseCredentialFloodGuard(this IApplicationBuilder app) =>
+        app.Use((http, next) =>
+        {
+            var guard = http.RequestServices.GetRequiredService<CredentialFloodGuard>();
+            var carriesCredential = http.Request.Cookies.ContainsKey("jwt")
+                || CredentialHeaders.Any(h => http.Request.Headers.ContainsKey(h));
+            if (carriesCredential && guard.RetryAfter(http.Connection.RemoteIpAddress) is { } wait)
+            {
+                http.Response.Headers.RetryAfter = Math.Ceiling(wait.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                return ApiResults.WriteAsync(http, StatusCodes.Status429TooManyRequests,
+                    "Too many requests with invalid credentials from your address; try again later.");
+            }
+
+            return next(http);
+        });
+}
