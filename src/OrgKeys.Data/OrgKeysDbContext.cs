@@ -12,6 +12,7 @@ public class OrgKeysDbContext(DbContextOptions<OrgKeysDbContext> options)
     public DbSet<OrganizationMember> Members => Set<OrganizationMember>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<WhiteLabel> WhiteLabels => Set<WhiteLabel>();
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<ServerKey> ServerKeys => Set<ServerKey>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 

@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using OrgKeys.ApiKeys;
+using OrgKeys.Audit;
 using OrgKeys.Auth;
 using OrgKeys.Data;
 using OrgKeys.Data.Entities;
@@ -29,6 +30,8 @@ internal static class OrgKeysServices
         services.AddScoped<OrganizationService>();
         services.AddScoped<ApiKeyService>();
         services.AddScoped<WhiteLabelService>();
+        services.AddHttpContextAccessor();
+        services.AddScoped<AuditLog>();
         services.AddSingleton<LoginThrottle>();
         services.AddOptions<LoginThrottleOptions>().BindConfiguration(LoginThrottleOptions.Section)
             .Validate(o => o.LockoutAfter is >= 1 and <= 100, $"{LoginThrottleOptions.Section}:LockoutAfter must be from 1 to 100 (NIST SP 800-63B).")

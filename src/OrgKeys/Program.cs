@@ -1,5 +1,6 @@
 using OrgKeys;
 using OrgKeys.ApiKeys;
+using OrgKeys.Audit;
 using OrgKeys.Cli;
 using OrgKeys.Health;
 using OrgKeys.Infrastructure;
@@ -43,6 +44,7 @@ app.MapOrganizations();
 app.MapMembers();
 app.MapApiKeys();
 app.MapWhiteLabels();
+app.MapAudit();
 app.MapOrgKeysOpenApi();
 
 await app.RunAsync();

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using OrgKeys.Audit;
 using OrgKeys.Auth;
 using OrgKeys.Data;
 using OrgKeys.Data.Entities;
@@ -80,7 +81,7 @@ public static class ApiKeyEndpoints
 
     /// <summary>Admins may revoke any key of the organization; others only keys they created.</summary>
     public static async Task<Results<Ok<ApiOk>, NotFound<ApiError>, JsonHttpResult<ApiError>>> RevokeOrganizationApiKey(
-        int organizationId, int apiKeyId, OrganizationAccess access, OrgKeysDbContext db, TimeProvider time, CancellationToken cancellationToken)
+        int organizationId, int apiKeyId, OrganizationAccess access, OrgKeysDbContext db, AuditLog audit, TimeProvider time, CancellationToken cancellationToken)
     {
         var key = await db.ApiKeys.AsNoTracking()
             .Where(k => k.OrganizationId == organizationId && k.Id == apiKeyId && k.WhiteLabelId == null && k.RevokedAt == null)
@@ -98,17 +99,33 @@ public static class ApiKeyEndpoints
             return ApiResults.Forbidden("Only admins, or whoever created the key, may revoke it.");
         }
 
-        return await RevokeAsync(db.ApiKeys.Where(k => k.OrganizationId == organizationId && k.Id == apiKeyId && k.WhiteLabelId == null), time, cancellationToken)
+        var revoked = await RevokeAsync(db, audit, organizationId, apiKeyId, KeyOrigin.Of(access.UserId, access.ApiKey), time,
+            k => k.WhiteLabelId == null, cancellationToken);
+        return revoked
             ? ApiResults.Ok()
             : ApiResults.NotFound("API key not found.");
     }
 
-    /// <summary>Revokes the one key <paramref name="key"/> selects; false when it is unknown or already revoked.</summary>
-    internal static async Task<bool> RevokeAsync(IQueryable<ApiKey> key, TimeProvider time, CancellationToken cancellationToken)
+    /// <summary>
+    /// Revokes the organization's key when <paramref name="visible"/> holds for it, and records who did, in one
+    /// transaction; false when it is unknown, not visible or already revoked.
+    /// </summary>
+    internal static async Task<bool> RevokeAsync(OrgKeysDbContext db, AuditLog audit, int organizationId, int apiKeyId, KeyOrigin actor,
+        TimeProvider time, System.Linq.Expressions.Expression<Func<ApiKey, bool>> visible, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
-        return await key.Where(k => k.RevokedAt == null)
-            .ExecuteUpdateAsync(s => s.SetProperty(k => k.RevokedAt, now), cancellationToken) > 0;
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var revoked = await db.ApiKeys.Where(k => k.OrganizationId == organizationId && k.Id == apiKeyId && k.RevokedAt == null)
+            .Where(visible)
+            .ExecuteUpdateAsync(s => s.SetProperty(k => k.RevokedAt, now), cancellationToken);
+        if (revoked == 0)
+        {
+            return false;
+        }
+
+        await audit.RecordAsync(AuditActions.ApiKeyRevoke, organizationId, actor, cancellationToken, apiKeyId: apiKeyId);
+        await transaction.CommitAsync(cancellationToken);
+        return true;
     }
 
     internal static string RoleName(OrganizationRole role) => role.ToString().ToLowerInvariant();

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using OrgKeys.Audit;
 using OrgKeys.Data;
 using OrgKeys.Data.Entities;
 
@@ -24,7 +25,7 @@ public sealed record KeyOrigin(int? UserId, int? ApiKeyId, DateTime? NotAfter, i
 }
 
 /// <summary>Mints keys: the secret is returned once and only its HMAC and a masked hint are stored.</summary>
-public sealed class ApiKeyService(OrgKeysDbContext db, ApiKeyHasher hasher, TimeProvider time)
+public sealed class ApiKeyService(OrgKeysDbContext db, ApiKeyHasher hasher, AuditLog audit, TimeProvider time)
 {
     public async Task<(CreateKeyOutcome Outcome, int Id, string Secret)> CreateAsync(
         int organizationId, NewApiKey request, KeyOrigin origin, CancellationToken cancellationToken)
@@ -57,6 +58,8 @@ public sealed class ApiKeyService(OrgKeysDbContext db, ApiKeyHasher hasher, Time
             WhiteLabelId = origin.WhiteLabelId,
         };
         db.ApiKeys.Add(key);
+        var entry = audit.Add(AuditActions.ApiKeyCreate, organizationId, origin, detail: request.Role.ToString().ToLowerInvariant());
+        entry.ApiKey = key;
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -65,6 +68,7 @@ public sealed class ApiKeyService(OrgKeysDbContext db, ApiKeyHasher hasher, Time
         {
             // Lost a race for the same custom key: the unique index on the hash decided.
             db.Entry(key).State = EntityState.Detached;
+            db.Entry(entry).State = EntityState.Detached;
             if (await db.ApiKeys.AnyAsync(k => k.KeyHash == hash, cancellationToken))
             {
                 return (CreateKeyOutcome.Conflict, 0, "");

@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using OrgKeys.ApiKeys;
+using OrgKeys.Audit;
 using OrgKeys.Auth;
 using OrgKeys.Data;
 using OrgKeys.Data.Entities;
@@ -26,7 +28,8 @@ public static class MemberEndpoints
     }
 
     public static async Task<Results<Ok<ApiOk>, BadRequest<ApiError>, NotFound<ApiError>, Conflict<ApiError>>> AddOrganizationMember(
-        int organizationId, AddMemberRequest request, OrgKeysDbContext db, TimeProvider time, CancellationToken cancellationToken)
+        int organizationId, AddMemberRequest request, OrganizationAccess access, OrgKeysDbContext db, AuditLog audit, TimeProvider time,
+        CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(request.UsernameOrEmail) || request.UsernameOrEmail.Length > 254)
         {
@@ -52,6 +55,7 @@ public static class MemberEndpoints
         }
 
         db.Members.Add(new OrganizationMember { OrganizationId = organizationId, UserId = userId.Value, Role = role, Added = time.GetUtcNow().UtcDateTime });
+        audit.Add(AuditActions.MemberAdd, organizationId, Actor(access), userId: userId, detail: request.Role);
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -65,7 +69,7 @@ public static class MemberEndpoints
     }
 
     public static async Task<Results<Ok<ApiOk>, BadRequest<ApiError>, NotFound<ApiError>, Conflict<ApiError>>> RemoveOrganizationMember(
-        int organizationId, RemoveMemberRequest request, OrgKeysDbContext db, CancellationToken cancellationToken)
+        int organizationId, RemoveMemberRequest request, OrganizationAccess access, OrgKeysDbContext db, AuditLog audit, CancellationToken cancellationToken)
     {
         if (request.Id is not { } userId)
         {
@@ -73,11 +77,13 @@ public static class MemberEndpoints
         }
 
         return await ChangeMemberAsync(db, organizationId, userId, removesAdmin: current => current == OrganizationRole.Admin,
-            member => member.ExecuteDeleteAsync(cancellationToken), cancellationToken);
+            member => member.ExecuteDeleteAsync(cancellationToken),
+            () => audit.RecordAsync(AuditActions.MemberRemove, organizationId, Actor(access), cancellationToken, userId: userId), cancellationToken);
     }
 
     public static async Task<Results<Ok<ApiOk>, BadRequest<ApiError>, NotFound<ApiError>, Conflict<ApiError>>> SetOrganizationMemberRole(
-        int organizationId, int memberId, SetMemberRoleRequest request, OrgKeysDbContext db, CancellationToken cancellationToken)
+        int organizationId, int memberId, SetMemberRoleRequest request, OrganizationAccess access, OrgKeysDbContext db, AuditLog audit,
+        CancellationToken cancellationToken)
     {
         if (ParseRole(request.Role) is not { } role)
         {
@@ -85,7 +91,9 @@ public static class MemberEndpoints
         }
 
         return await ChangeMemberAsync(db, organizationId, memberId, removesAdmin: current => current == OrganizationRole.Admin && role != OrganizationRole.Admin,
-            member => member.ExecuteUpdateAsync(s => s.SetProperty(m => m.Role, role), cancellationToken), cancellationToken);
+            member => member.ExecuteUpdateAsync(s => s.SetProperty(m => m.Role, role), cancellationToken),
+            () => audit.RecordAsync(AuditActions.MemberRole, organizationId, Actor(access), cancellationToken, userId: memberId, detail: request.Role),
+            cancellationToken);
     }
 
     /// <summary>
@@ -94,7 +102,7 @@ public static class MemberEndpoints
     /// </summary>
     private static async Task<Results<Ok<ApiOk>, BadRequest<ApiError>, NotFound<ApiError>, Conflict<ApiError>>> ChangeMemberAsync(
         OrgKeysDbContext db, int organizationId, int userId, Func<OrganizationRole, bool> removesAdmin,
-        Func<IQueryable<OrganizationMember>, Task<int>> change, CancellationToken cancellationToken)
+        Func<IQueryable<OrganizationMember>, Task<int>> change, Func<Task> record, CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await db.Organizations.Where(o => o.Id == organizationId)
@@ -114,9 +122,12 @@ public static class MemberEndpoints
         }
 
         await change(member);
+        await record();
         await transaction.CommitAsync(cancellationToken);
         return ApiResults.Ok();
     }
+
+    private static KeyOrigin Actor(OrganizationAccess access) => KeyOrigin.Of(access.UserId, access.ApiKey);
 
     private static OrganizationRole? ParseRole(string? role) => role switch
     {

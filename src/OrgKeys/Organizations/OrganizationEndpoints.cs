@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using OrgKeys.ApiKeys;
 using OrgKeys.Auth;
 using OrgKeys.Data;
 using OrgKeys.Infrastructure;
@@ -55,11 +56,8 @@ public static class OrganizationEndpoints
 
     /// <summary>Soft delete: the organization and every key of it stop working at once.</summary>
     public static async Task<Results<Ok<ApiOk>, NotFound<ApiError>>> DeleteOrganization(
-        int organizationId, OrgKeysDbContext db, TimeProvider time, CancellationToken cancellationToken)
-    {
-        var now = time.GetUtcNow().UtcDateTime;
-        var deleted = await db.Organizations.Where(o => o.Id == organizationId && o.DeletedDate == null)
-            .ExecuteUpdateAsync(s => s.SetProperty(o => o.DeletedDate, now), cancellationToken);
-        return deleted == 0 ? ApiResults.NotFound("Organization not found.") : ApiResults.Ok();
-    }
+        int organizationId, OrganizationAccess access, OrgKeysDbContext db, OrganizationService organizations, CancellationToken cancellationToken) =>
+        await organizations.DeleteAsync(db.Organizations, organizationId, KeyOrigin.Of(access.UserId, access.ApiKey), cancellationToken)
+            ? ApiResults.Ok()
+            : ApiResults.NotFound("Organization not found.");
 }

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using OrgKeys.ApiKeys;
+using OrgKeys.Audit;
 using OrgKeys.Data;
 using OrgKeys.Data.Entities;
 using OrgKeys.Users;
@@ -7,7 +8,7 @@ using OrgKeys.Users;
 namespace OrgKeys.Organizations;
 
 /// <summary>Creating organizations (API and CLI) and reading them in the contract's shape.</summary>
-public sealed class OrganizationService(OrgKeysDbContext db, ApiKeyService keys, TimeProvider time)
+public sealed class OrganizationService(OrgKeysDbContext db, ApiKeyService keys, AuditLog audit, TimeProvider time)
 {
     public static string? ValidateName(string? name) =>
         string.IsNullOrWhiteSpace(name) || name.Trim().Length > 128
@@ -31,6 +32,7 @@ public sealed class OrganizationService(OrgKeysDbContext db, ApiKeyService keys,
         organization.Members.Add(new OrganizationMember { UserId = adminUserId, Role = OrganizationRole.Admin, Added = now });
         db.Organizations.Add(organization);
         await db.SaveChangesAsync(cancellationToken);
+        audit.Add(AuditActions.OrganizationCreate, organization.Id, keyOrigin, userId: adminUserId);
 
         var key = new NewApiKey("Admin key (created with the organization)", OrganizationRole.Admin, null, null);
         var (_, _, secret) = await keys.CreateAsync(organization.Id, key, keyOrigin with { WhiteLabelId = null }, cancellationToken);
@@ -40,6 +42,23 @@ public sealed class OrganizationService(OrgKeysDbContext db, ApiKeyService keys,
 
     public Task<List<OrganizationDto>> ListAsync(IQueryable<Organization> organizations, CancellationToken cancellationToken) =>
         ListAsync(organizations, includeDeleted: false, cancellationToken);
+
+    /// <summary>Soft-deletes the organization if <paramref name="among"/> holds it, and records who did; false when not found.</summary>
+    public async Task<bool> DeleteAsync(IQueryable<Organization> among, int organizationId, KeyOrigin actor, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var deleted = await among.Where(o => o.Id == organizationId && o.DeletedDate == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(o => o.DeletedDate, now), cancellationToken);
+        if (deleted == 0)
+        {
+            return false;
+        }
+
+        await audit.RecordAsync(AuditActions.OrganizationDelete, organizationId, actor, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
 
     public async Task<List<OrganizationDto>> ListAsync(
         IQueryable<Organization> organizations, bool includeDeleted, CancellationToken cancellationToken)

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using OrgKeys.ApiKeys;
+using OrgKeys.Audit;
 using OrgKeys.Auth;
 using OrgKeys.Data;
 using OrgKeys.Data.Entities;
@@ -81,7 +82,7 @@ public static partial class WhiteLabelEndpoints
         }
 
         var (id, apiKey) = await organizations.CreateAsync(
-            request.OrganizationName!, adminUserId.Value, whiteLabel.WhiteLabelId, KeyOrigin.Of(access.UserId, access.ApiKey), cancellationToken);
+            request.OrganizationName!, adminUserId.Value, whiteLabel.WhiteLabelId, Actor(whiteLabel, access), cancellationToken);
         return TypedResults.Ok(new CreateOrganizationResponse(id, apiKey));
     }
 
@@ -133,13 +134,11 @@ public static partial class WhiteLabelEndpoints
 
     /// <summary>Soft delete: the inner organization and every key of it stop working at once.</summary>
     public static async Task<Results<Ok<ApiOk>, NotFound<ApiError>>> DeleteOrganization(
-        int innerOrganizationId, WhiteLabelAccess whiteLabel, WhiteLabelService whiteLabels, TimeProvider time, CancellationToken cancellationToken)
-    {
-        var now = time.GetUtcNow().UtcDateTime;
-        var deleted = await whiteLabels.InnerOrganizations(whiteLabel.WhiteLabelId).Where(o => o.Id == innerOrganizationId)
-            .ExecuteUpdateAsync(s => s.SetProperty(o => o.DeletedDate, now), cancellationToken);
-        return deleted == 0 ? ApiResults.NotFound("Organization not found.") : ApiResults.Ok();
-    }
+        int innerOrganizationId, WhiteLabelAccess whiteLabel, OrganizationAccess access, WhiteLabelService whiteLabels,
+        OrganizationService organizations, CancellationToken cancellationToken) =>
+        await organizations.DeleteAsync(whiteLabels.InnerOrganizations(whiteLabel.WhiteLabelId), innerOrganizationId, Actor(whiteLabel, access), cancellationToken)
+            ? ApiResults.Ok()
+            : ApiResults.NotFound("Organization not found.");
 
     /// <summary>
     /// The seed endpoint: a temporary key that acts as the inner organization, hidden from it, and
@@ -168,7 +167,7 @@ public static partial class WhiteLabelEndpoints
         }
 
         newKey = newKey with { Ttl = newKey.Ttl ?? TimeSpan.FromSeconds(WhiteLabelOptions.DefaultKeyTtlSeconds) };
-        var origin = KeyOrigin.Of(access.UserId, access.ApiKey) with { WhiteLabelId = whiteLabel.WhiteLabelId };
+        var origin = Actor(whiteLabel, access);
         var (outcome, id, secret) = await keys.CreateAsync(innerOrganizationId, newKey, origin, cancellationToken);
         if (outcome == CreateKeyOutcome.Conflict)
         {
@@ -194,13 +193,18 @@ public static partial class WhiteLabelEndpoints
     }
 
     public static async Task<Results<Ok<ApiOk>, NotFound<ApiError>>> RevokeOrganizationApiKey(
-        int innerOrganizationId, int apiKeyId, WhiteLabelAccess whiteLabel, WhiteLabelService whiteLabels, OrgKeysDbContext db,
-        TimeProvider time, CancellationToken cancellationToken)
+        int innerOrganizationId, int apiKeyId, WhiteLabelAccess whiteLabel, OrganizationAccess access, WhiteLabelService whiteLabels,
+        OrgKeysDbContext db, AuditLog audit, TimeProvider time, CancellationToken cancellationToken)
     {
         var revoked = await whiteLabels.InnerOrganizations(whiteLabel.WhiteLabelId).AnyAsync(o => o.Id == innerOrganizationId, cancellationToken)
-            && await ApiKeyEndpoints.RevokeAsync(MintedFor(db, whiteLabel, innerOrganizationId).Where(k => k.Id == apiKeyId), time, cancellationToken);
+            && await ApiKeyEndpoints.RevokeAsync(db, audit, innerOrganizationId, apiKeyId, Actor(whiteLabel, access), time,
+                k => k.WhiteLabelId == whiteLabel.WhiteLabelId, cancellationToken);
         return revoked ? ApiResults.Ok() : ApiResults.NotFound("API key not found.");
     }
+
+    /// <summary>A white label admin acting inside an inner organization: recorded on behalf of the white label.</summary>
+    private static KeyOrigin Actor(WhiteLabelAccess whiteLabel, OrganizationAccess access) =>
+        KeyOrigin.Of(access.UserId, access.ApiKey) with { WhiteLabelId = whiteLabel.WhiteLabelId };
 
     private static IQueryable<ApiKey> MintedFor(OrgKeysDbContext db, WhiteLabelAccess whiteLabel, int innerOrganizationId) =>
         db.ApiKeys.Where(k => k.OrganizationId == innerOrganizationId && k.WhiteLabelId == whiteLabel.WhiteLabelId);

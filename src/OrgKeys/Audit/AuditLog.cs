@@ -1,0 +1,51 @@
+using OrgKeys.ApiKeys;
+using OrgKeys.Data;
+using OrgKeys.Data.Entities;
+
+namespace OrgKeys.Audit;
+
+/// <summary>The actions the audit log records.</summary>
+public static class AuditActions
+{
+    public const string OrganizationCreate = "organization.create";
+    public const string OrganizationDelete = "organization.delete";
+    public const string ApiKeyCreate = "apikey.create";
+    public const string ApiKeyRevoke = "apikey.revoke";
+    public const string MemberAdd = "member.add";
+    public const string MemberRemove = "member.remove";
+    public const string MemberRole = "member.role";
+}
+
+/// <summary>
+/// Records changes in the same unit of work as the change itself: <see cref="Add"/> stages an entry
+/// that the caller's next <c>SaveChanges</c> (or transaction) commits together with what it describes.
+/// </summary>
+public sealed class AuditLog(OrgKeysDbContext db, IHttpContextAccessor http, TimeProvider time)
+{
+    public AuditEntry Add(string action, int organizationId, KeyOrigin actor, int? apiKeyId = null, int? userId = null, string? detail = null)
+    {
+        var entry = new AuditEntry
+        {
+            At = time.GetUtcNow().UtcDateTime,
+            OrganizationId = organizationId,
+            Action = action,
+            ActorUserId = actor.UserId,
+            ActorApiKeyId = actor.ApiKeyId,
+            WhiteLabelId = actor.WhiteLabelId,
+            Address = http.HttpContext?.Connection.RemoteIpAddress?.ToString(),
+            ApiKeyId = apiKeyId,
+            UserId = userId,
+            Detail = detail,
+        };
+        db.AuditEntries.Add(entry);
+        return entry;
+    }
+
+    /// <summary>Adds and saves at once, for changes made with set-based updates inside a transaction.</summary>
+    public async Task RecordAsync(string action, int organizationId, KeyOrigin actor, CancellationToken cancellationToken,
+        int? apiKeyId = null, int? userId = null, string? detail = null)
+    {
+        Add(action, organizationId, actor, apiKeyId, userId, detail);
+        await db.SaveChangesAsync(cancellationToken);
+    }
+}
