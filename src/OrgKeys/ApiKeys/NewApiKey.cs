@@ -1,4 +1,5 @@
 using OrgKeys.Data.Entities;
+using OrgKeys.Infrastructure;
 
 namespace OrgKeys.ApiKeys;
 
@@ -20,6 +21,11 @@ public sealed record NewApiKey(string Name, OrganizationRole Role, string? Custo
         if (string.IsNullOrEmpty(name) || name.Length > 128)
         {
             return (null, "'name' is required and must be 1 to 128 characters.");
+        }
+
+        if (ClientText.HasNul(name))
+        {
+            return (null, "'name' must not contain the NUL character.");
         }
 
         OrganizationRole? role = request.Role switch

@@ -3,6 +3,7 @@ using OrgKeys.ApiKeys;
 using OrgKeys.Audit;
 using OrgKeys.Data;
 using OrgKeys.Data.Entities;
+using OrgKeys.Infrastructure;
 using OrgKeys.Users;
 
 namespace OrgKeys.Organizations;
@@ -13,7 +14,7 @@ public sealed class OrganizationService(OrgKeysDbContext db, ApiKeyService keys,
     public static string? ValidateName(string? name) =>
         string.IsNullOrWhiteSpace(name) || name.Trim().Length > 128
             ? "'organizationName' is required and must be at most 128 characters."
-            : null;
+            : ClientText.HasNul(name) ? "'organizationName' must not contain the NUL character." : null;
 
     /// <summary>Creates the organization with <paramref name="adminUserId"/> as its admin and returns a new admin key.</summary>
     public Task<(int Id, string ApiKey)> CreateAsync(string name, int adminUserId, CancellationToken cancellationToken) =>

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using OrgKeys.Data;
 using OrgKeys.Data.Entities;
+using OrgKeys.Infrastructure;
 
 namespace OrgKeys.Users;
 
@@ -136,6 +137,11 @@ public sealed partial class UserService(OrgKeysDbContext db, IPasswordHasher<Use
         if (string.IsNullOrWhiteSpace(name) || name.Trim().Length > 128)
         {
             return "'name' is required and must be at most 128 characters.";
+        }
+
+        if (ClientText.HasNul(name))
+        {
+            return "'name' must not contain the NUL character.";
         }
 
         return password is null || password.Length is < MinPasswordLength or > MaxPasswordLength

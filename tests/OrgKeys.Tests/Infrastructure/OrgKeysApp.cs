@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
@@ -30,6 +31,17 @@ public sealed class OrgKeysApp : WebApplicationFactory<Program>
 
     /// <summary>Counts the SQL commands the service sends, to prove a path never reaches the database.</summary>
     public CommandCounter Commands { get; } = new();
+
+    /// <summary>
+    /// Moves the clock on to the next whole second and returns it, so a time the service stores and
+    /// reads back (PostgreSQL keeps microseconds) compares exactly.
+    /// </summary>
+    public DateTime AdvanceToWholeSecond()
+    {
+        var now = Time.GetUtcNow();
+        Time.SetUtcNow(new DateTimeOffset(now.Ticks - (now.Ticks % TimeSpan.TicksPerSecond), TimeSpan.Zero).AddSeconds(1));
+        return Time.GetUtcNow().UtcDateTime;
+    }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -81,6 +93,9 @@ public sealed class OrgKeysApp : WebApplicationFactory<Program>
 
     public HttpClient ClientWithKey(string apiKey) => ClientWith("x-api-key", apiKey);
 
+    /// <summary>A client that sends <paramref name="token"/> as the <c>jwt</c> cookie, as a browser would.</summary>
+    public HttpClient ClientWithJwtCookie(string token) => ClientWith("Cookie", $"jwt={token}");
+
     public HttpClient ClientWith(string header, string value)
     {
         var client = CreateClient();
@@ -96,6 +111,19 @@ public sealed class OrgKeysApp : WebApplicationFactory<Program>
         var body = await response.ReadJsonAsync();
         return (body.GetProperty("id").GetInt32(), body.GetProperty("apiKey").GetString()!);
     }
+
+    /// <summary>Mints a key in <paramref name="org"/> through the API: its id and its secret.</summary>
+    public static async Task<(int Id, string Key)> CreateKeyAsync(
+        HttpClient client, int org, string role = "member", long? ttl = null, string? apiKey = null, string name = "key")
+    {
+        var response = await client.PostAsJsonAsync($"/v1/api/organizations/{org}/apikeys", new { name, role, ttl, apiKey });
+        response.EnsureSuccessStatusCode();
+        var body = await response.ReadJsonAsync();
+        return (body.GetProperty("id").GetInt32(), body.GetProperty("apiKey").GetString()!);
+    }
+
+    public static Task<HttpResponseMessage> AddMemberAsync(HttpClient admin, int org, string usernameOrEmail, string role) =>
+        admin.PostAsJsonAsync($"/v1/api/organizations/{org}/members/add", new { usernameOrEmail, role, datasets = Array.Empty<int>() });
 
     public async Task<T> WithDbAsync<T>(Func<OrgKeysDbContext, Task<T>> query)
     {
@@ -123,18 +151,53 @@ public sealed class OrgKeysApp : WebApplicationFactory<Program>
     }
 }
 
+/// <summary>Every command EF Core sends (queries, updates, scalars), sync or async.</summary>
 public sealed class CommandCounter : DbCommandInterceptor
 {
     private int _count;
 
     public int Count => Volatile.Read(ref _count);
 
-    public override ValueTask<InterceptionResult<System.Data.Common.DbDataReader>> ReaderExecutingAsync(
-        System.Data.Common.DbCommand command, CommandEventData eventData, InterceptionResult<System.Data.Common.DbDataReader> result,
-        CancellationToken cancellationToken = default)
+    public override InterceptionResult<DbDataReader> ReaderExecuting(
+        DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
+    {
+        Interlocked.Increment(ref _count);
+        return base.ReaderExecuting(command, eventData, result);
+    }
+
+    public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
+        DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
     {
         Interlocked.Increment(ref _count);
         return base.ReaderExecutingAsync(command, eventData, result, cancellationToken);
+    }
+
+    public override InterceptionResult<int> NonQueryExecuting(
+        DbCommand command, CommandEventData eventData, InterceptionResult<int> result)
+    {
+        Interlocked.Increment(ref _count);
+        return base.NonQueryExecuting(command, eventData, result);
+    }
+
+    public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(
+        DbCommand command, CommandEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref _count);
+        return base.NonQueryExecutingAsync(command, eventData, result, cancellationToken);
+    }
+
+    public override InterceptionResult<object> ScalarExecuting(
+        DbCommand command, CommandEventData eventData, InterceptionResult<object> result)
+    {
+        Interlocked.Increment(ref _count);
+        return base.ScalarExecuting(command, eventData, result);
+    }
+
+    public override ValueTask<InterceptionResult<object>> ScalarExecutingAsync(
+        DbCommand command, CommandEventData eventData, InterceptionResult<object> result, CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref _count);
+        return base.ScalarExecutingAsync(command, eventData, result, cancellationToken);
     }
 }
 

@@ -1,0 +1,13 @@
+using System.Diagnostics.CodeAnalysis;
+
+namespace OrgKeys.Infrastructure;
+
+/// <summary>Checks on strings a client sent, before they reach the database.</summary>
+public static class ClientText
+{
+    /// <summary>
+    /// PostgreSQL text cannot hold U+0000: a string with it must be refused as bad input, or the
+    /// query fails as a 500 (SQLite would store it).
+    /// </summary>
+    public static bool HasNul([NotNullWhen(true)] string? value) => value is not null && value.Contains('\0', StringComparison.Ordinal);
+}
