@@ -72,6 +72,11 @@ public static partial class WhiteLabelEndpoints
             return ApiResults.BadRequest("Give exactly one of 'adminId' or 'adminEmail': the user who will administer the organization.");
         }
 
+        if (request.AdminEmail is { Length: > 254 } || ClientText.HasNul(request.AdminEmail))
+        {
+            return ApiResults.BadRequest("'adminEmail' must be an e-mail address.");
+        }
+
         var admin = request.AdminId is { } adminId
             ? db.Users.Where(u => u.Id == adminId)
             : db.Users.Where(u => u.NormalizedEmail == UserService.Normalize(request.AdminEmail!));
@@ -100,9 +105,9 @@ public static partial class WhiteLabelEndpoints
             return ApiResults.BadRequest("'offset' must be 0 or more.");
         }
 
-        if (search is { Length: > 128 })
+        if (search is { Length: > 128 } || ClientText.HasNul(search))
         {
-            return ApiResults.BadRequest("'search' must be at most 128 characters.");
+            return ApiResults.BadRequest("'search' must be at most 128 characters, without the NUL character.");
         }
 
         var query = whiteLabels.InnerOrganizations(whiteLabel.WhiteLabelId, includeDeleted ?? false);
