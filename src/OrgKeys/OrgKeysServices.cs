@@ -23,6 +23,7 @@ internal static class OrgKeysServices
         services.AddOrgKeysStorage(builder.Configuration);
         services.AddHostedService<StartupTasks>();
         services.AddDataProtection().PersistKeysToDbContext<OrgKeysDbContext>().SetApplicationName("OrgKeys");
+        services.SealKeyRingWithServerSecret();
         services.AddOrgKeysAuth();
 
         services.AddScoped<IPasswordHasher<User>, PasswordHasher<User>>();

@@ -21,12 +21,15 @@ public sealed class ServerSecret
         ApiKeyPepper = Derive(secret, "orgkeys/api-key-hmac");
         SealingKey = Derive(secret, "orgkeys/server-key-sealing");
         CheckValue = Derive(secret, "orgkeys/server-secret-check");
+        DataProtectionKey = Derive(secret, "orgkeys/data-protection-key-ring");
     }
 
     internal byte[] ApiKeyPepper { get; }
     internal byte[] SealingKey { get; }
     /// <summary>Stored in the database so a node started with another secret refuses to run.</summary>
     internal byte[] CheckValue { get; }
+    /// <summary>Seals the ASP.NET Core data-protection key ring, which is kept in the database.</summary>
+    internal byte[] DataProtectionKey { get; }
 
     private static byte[] Derive(byte[] secret, string purpose) =>
         HKDF.DeriveKey(HashAlgorithmName.SHA256, secret, 32, info: Encoding.ASCII.GetBytes(purpose));

@@ -1,0 +1,75 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Xml.Linq;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.XmlEncryption;
+
+namespace OrgKeys.Auth;
+
+/// <summary>
+/// The data-protection key ring lives in the database, shared by every node; its keys are sealed
+/// with AES-GCM under a key derived from the server secret, so a copy of the database alone cannot
+/// unprotect anything (antiforgery tokens, protected payloads).
+/// </summary>
+internal sealed class ServerSecretXmlEncryptor(ServerSecret secret) : IXmlEncryptor
+{
+    internal const int NonceSize = 12;
+    internal const int TagSize = 16;
+
+    public EncryptedXmlInfo Encrypt(XElement plaintextElement)
+    {
+        var plaintext = Encoding.UTF8.GetBytes(plaintextElement.ToString(SaveOptions.DisableFormatting));
+        var sealedBytes = new byte[NonceSize + TagSize + plaintext.Length];
+        var nonce = sealedBytes.AsSpan(0, NonceSize);
+        RandomNumberGenerator.Fill(nonce);
+        using (var aes = new AesGcm(secret.DataProtectionKey, TagSize))
+        {
+            aes.Encrypt(nonce, plaintext, sealedBytes.AsSpan(NonceSize + TagSize), sealedBytes.AsSpan(NonceSize, TagSize));
+        }
+
+        CryptographicOperations.ZeroMemory(plaintext);
+        var element = new XElement("sealedKey",
+            new XComment(" AES-GCM under the OrgKeys server secret "),
+            new XElement("value", Convert.ToBase64String(sealedBytes)));
+        return new EncryptedXmlInfo(element, typeof(ServerSecretXmlDecryptor));
+    }
+}
+
+/// <summary>Activated by the data-protection system by type name, with the service provider.</summary>
+internal sealed class ServerSecretXmlDecryptor(IServiceProvider services) : IXmlDecryptor
+{
+    public XElement Decrypt(XElement encryptedElement)
+    {
+        var secret = services.GetRequiredService<ServerSecret>();
+        var sealedBytes = Convert.FromBase64String((string?)encryptedElement.Element("value")
+            ?? throw new CryptographicException("The sealed data-protection key has no value."));
+        const int header = ServerSecretXmlEncryptor.NonceSize + ServerSecretXmlEncryptor.TagSize;
+        if (sealedBytes.Length < header)
+        {
+            throw new CryptographicException("The sealed data-protection key is truncated.");
+        }
+
+        var plaintext = new byte[sealedBytes.Length - header];
+        using var aes = new AesGcm(secret.DataProtectionKey, ServerSecretXmlEncryptor.TagSize);
+        aes.Decrypt(sealedBytes.AsSpan(0, ServerSecretXmlEncryptor.NonceSize), sealedBytes.AsSpan(header),
+            sealedBytes.AsSpan(ServerSecretXmlEncryptor.NonceSize, ServerSecretXmlEncryptor.TagSize), plaintext);
+        try
+        {
+            return XElement.Parse(Encoding.UTF8.GetString(plaintext));
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(plaintext);
+        }
+    }
+}
+
+internal static class KeyRingSealingExtensions
+{
+    public static IServiceCollection SealKeyRingWithServerSecret(this IServiceCollection services)
+    {
+        services.AddOptions<KeyManagementOptions>()
+            .Configure<ServerSecret>((options, secret) => options.XmlEncryptor = new ServerSecretXmlEncryptor(secret));
+        return services;
+    }
+}
