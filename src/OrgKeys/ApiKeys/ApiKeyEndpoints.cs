@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using OrgKeys.Auth;
+using OrgKeys.Auth.Caching;
 using OrgKeys.Data;
 using OrgKeys.Data.Entities;
 using OrgKeys.Infrastructure;
@@ -74,7 +75,8 @@ public static class ApiKeyEndpoints
 
     /// <summary>Admins may revoke any key of the organization; others only keys they created.</summary>
     public static async Task<Results<Ok<ApiOk>, NotFound<ApiError>, JsonHttpResult<ApiError>>> RevokeOrganizationApiKey(
-        int organizationId, int apiKeyId, OrganizationAccess access, OrgKeysDbContext db, TimeProvider time, CancellationToken cancellationToken)
+        int organizationId, int apiKeyId, OrganizationAccess access, OrgKeysDbContext db, AuthCache cache, TimeProvider time,
+        CancellationToken cancellationToken)
     {
         var key = await db.ApiKeys.AsNoTracking()
             .Where(k => k.OrganizationId == organizationId && k.Id == apiKeyId && k.RevokedAt == null)
@@ -96,7 +98,13 @@ public static class ApiKeyEndpoints
         var revoked = await db.ApiKeys
             .Where(k => k.OrganizationId == organizationId && k.Id == apiKeyId && k.RevokedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(k => k.RevokedAt, now), cancellationToken);
-        return revoked == 0 ? ApiResults.NotFound("API key not found.") : ApiResults.Ok();
+        if (revoked == 0)
+        {
+            return ApiResults.NotFound("API key not found.");
+        }
+
+        await cache.PublishAsync(AuthChange.ApiKey(apiKeyId), db);
+        return ApiResults.Ok();
     }
 
     internal static string RoleName(OrganizationRole role) => role.ToString().ToLowerInvariant();

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using OrgKeys.Auth.Caching;
 using OrgKeys.Data;
 using OrgKeys.Data.Entities;
 
@@ -11,7 +12,7 @@ public enum CreateKeyOutcome
 }
 
 /// <summary>Mints keys: the secret is returned once and only its HMAC and a masked hint are stored.</summary>
-public sealed class ApiKeyService(OrgKeysDbContext db, ApiKeyHasher hasher, TimeProvider time)
+public sealed class ApiKeyService(OrgKeysDbContext db, ApiKeyHasher hasher, AuthCache cache, TimeProvider time)
 {
     /// <summary>Creates a key; <c>notAfter</c> is the creator's own expiry, since no key may outlive the key that minted it.</summary>
     public async Task<(CreateKeyOutcome Outcome, int Id, string Secret)> CreateAsync(
@@ -61,6 +62,8 @@ public sealed class ApiKeyService(OrgKeysDbContext db, ApiKeyHasher hasher, Time
             throw;
         }
 
+        // This node may have just answered "unknown" for this (custom) key; other nodes forget within a second.
+        cache.Apply(AuthChange.KeyCreated);
         return (CreateKeyOutcome.Created, key.Id, secret);
     }
 }

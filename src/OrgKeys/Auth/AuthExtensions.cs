@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using OrgKeys.ApiKeys;
+using OrgKeys.Auth.Caching;
 
 namespace OrgKeys.Auth;
 
@@ -15,6 +16,9 @@ internal static class AuthExtensions
         services.AddSingleton<ApiKeyUsageTracker>();
         services.AddHostedService<ApiKeyUsageWriter>();
         services.AddScoped<ApiKeyVerifier>();
+        services.AddSingleton<AuthCache>();
+        services.AddHostedService<AuthChangeListener>();
+        services.AddScoped<AccessLookup>();
 
         services.AddAuthentication(AuthSchemes.Default)
             .AddPolicyScheme(AuthSchemes.Default, null, o => o.ForwardDefaultSelector = AuthSchemes.Select)

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using OrgKeys.Auth;
+using OrgKeys.Auth.Caching;
 using OrgKeys.Data;
 using OrgKeys.Data.Entities;
 using OrgKeys.Infrastructure;
@@ -26,7 +27,8 @@ public static class MemberEndpoints
     }
 
     public static async Task<Results<Ok<ApiOk>, BadRequest<ApiError>, NotFound<ApiError>, Conflict<ApiError>>> AddOrganizationMember(
-        int organizationId, AddMemberRequest request, OrgKeysDbContext db, TimeProvider time, CancellationToken cancellationToken)
+        int organizationId, AddMemberRequest request, OrgKeysDbContext db, AuthCache cache, TimeProvider time,
+        CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(request.UsernameOrEmail) || request.UsernameOrEmail.Length > 254)
         {
@@ -61,30 +63,32 @@ public static class MemberEndpoints
             return ApiResults.Conflict("That user is already a member of this organization.");
         }
 
+        await cache.PublishAsync(AuthChange.Membership(organizationId, userId.Value), db);
         return ApiResults.Ok();
     }
 
     public static async Task<Results<Ok<ApiOk>, BadRequest<ApiError>, NotFound<ApiError>, Conflict<ApiError>>> RemoveOrganizationMember(
-        int organizationId, RemoveMemberRequest request, OrgKeysDbContext db, CancellationToken cancellationToken)
+        int organizationId, RemoveMemberRequest request, OrgKeysDbContext db, AuthCache cache, CancellationToken cancellationToken)
     {
         if (request.Id is not { } userId)
         {
             return ApiResults.BadRequest("'id' (the user id of the member) is required.");
         }
 
-        return await ChangeMemberAsync(db, organizationId, userId, removesAdmin: current => current == OrganizationRole.Admin,
+        return await ChangeMemberAsync(db, cache, organizationId, userId, removesAdmin: current => current == OrganizationRole.Admin,
             member => member.ExecuteDeleteAsync(cancellationToken), cancellationToken);
     }
 
     public static async Task<Results<Ok<ApiOk>, BadRequest<ApiError>, NotFound<ApiError>, Conflict<ApiError>>> SetOrganizationMemberRole(
-        int organizationId, int memberId, SetMemberRoleRequest request, OrgKeysDbContext db, CancellationToken cancellationToken)
+        int organizationId, int memberId, SetMemberRoleRequest request, OrgKeysDbContext db, AuthCache cache,
+        CancellationToken cancellationToken)
     {
         if (ParseRole(request.Role) is not { } role)
         {
             return ApiResults.BadRequest("'role' is required and must be 'admin', 'member' or 'guest'.");
         }
 
-        return await ChangeMemberAsync(db, organizationId, memberId, removesAdmin: current => current == OrganizationRole.Admin && role != OrganizationRole.Admin,
+        return await ChangeMemberAsync(db, cache, organizationId, memberId, removesAdmin: current => current == OrganizationRole.Admin && role != OrganizationRole.Admin,
             member => member.ExecuteUpdateAsync(s => s.SetProperty(m => m.Role, role), cancellationToken), cancellationToken);
     }
 
@@ -93,7 +97,7 @@ public static class MemberEndpoints
     /// each other at once cannot leave the organization with none.
     /// </summary>
     private static async Task<Results<Ok<ApiOk>, BadRequest<ApiError>, NotFound<ApiError>, Conflict<ApiError>>> ChangeMemberAsync(
-        OrgKeysDbContext db, int organizationId, int userId, Func<OrganizationRole, bool> removesAdmin,
+        OrgKeysDbContext db, AuthCache cache, int organizationId, int userId, Func<OrganizationRole, bool> removesAdmin,
         Func<IQueryable<OrganizationMember>, Task<int>> change, CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -115,6 +119,7 @@ public static class MemberEndpoints
 
         await change(member);
         await transaction.CommitAsync(cancellationToken);
+        await cache.PublishAsync(AuthChange.Membership(organizationId, userId), db);
         return ApiResults.Ok();
     }
 

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using OrgKeys.Auth;
+using OrgKeys.Auth.Caching;
 using OrgKeys.Data;
 using OrgKeys.Infrastructure;
 
@@ -55,11 +56,17 @@ public static class OrganizationEndpoints
 
     /// <summary>Soft delete: the organization and every key of it stop working at once.</summary>
     public static async Task<Results<Ok<ApiOk>, NotFound<ApiError>>> DeleteOrganization(
-        int organizationId, OrgKeysDbContext db, TimeProvider time, CancellationToken cancellationToken)
+        int organizationId, OrgKeysDbContext db, AuthCache cache, TimeProvider time, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
         var deleted = await db.Organizations.Where(o => o.Id == organizationId && o.DeletedDate == null)
             .ExecuteUpdateAsync(s => s.SetProperty(o => o.DeletedDate, now), cancellationToken);
-        return deleted == 0 ? ApiResults.NotFound("Organization not found.") : ApiResults.Ok();
+        if (deleted == 0)
+        {
+            return ApiResults.NotFound("Organization not found.");
+        }
+
+        await cache.PublishAsync(AuthChange.Organization(organizationId), db);
+        return ApiResults.Ok();
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using OrgKeys.ApiKeys;
+using OrgKeys.Auth.Caching;
 using OrgKeys.Data;
 using OrgKeys.Data.Entities;
 using OrgKeys.Users;
@@ -7,7 +8,7 @@ using OrgKeys.Users;
 namespace OrgKeys.Organizations;
 
 /// <summary>Creating organizations (API and CLI) and reading them in the contract's shape.</summary>
-public sealed class OrganizationService(OrgKeysDbContext db, ApiKeyService keys, TimeProvider time)
+public sealed class OrganizationService(OrgKeysDbContext db, ApiKeyService keys, AuthCache cache, TimeProvider time)
 {
     public static string? ValidateName(string? name) =>
         string.IsNullOrWhiteSpace(name) || name.Trim().Length > 128
@@ -27,6 +28,8 @@ public sealed class OrganizationService(OrgKeysDbContext db, ApiKeyService keys,
         var key = new NewApiKey("Admin key (created with the organization)", OrganizationRole.Admin, null, null);
         var (_, _, secret) = await keys.CreateAsync(organization.Id, key, adminUserId, null, null, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        // A node may remember that this user was not a member of this (then unused) organization id.
+        await cache.PublishAsync(AuthChange.Membership(organization.Id, adminUserId), db);
         return (organization.Id, secret);
     }
 
