@@ -1,6 +1,7 @@
 using OrgKeys;
 using OrgKeys.ApiKeys;
 using OrgKeys.Cli;
+using OrgKeys.ForwardAuth;
 using OrgKeys.Health;
 using OrgKeys.Infrastructure;
 using OrgKeys.Members;
@@ -38,6 +39,7 @@ app.MapUsers();
 app.MapOrganizations();
 app.MapMembers();
 app.MapApiKeys();
+app.MapForwardAuth();
 app.MapOrgKeysOpenApi();
 
 await app.RunAsync();

@@ -25,7 +25,8 @@ internal static class AuthExtensions
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(AuthSchemes.ApiKey, null)
             .AddScheme<JwtAuthenticationOptions, JwtAuthenticationHandler>(AuthSchemes.JwtHeader, null, o => o.FromCookie = false)
             .AddScheme<JwtAuthenticationOptions, JwtAuthenticationHandler>(AuthSchemes.JwtCookie, null, o => o.FromCookie = true)
-            .AddScheme<AuthenticationSchemeOptions, AllPresentCredentialsHandler>(AuthSchemes.AllPresent, null);
+            .AddScheme<AuthenticationSchemeOptions, AllPresentCredentialsHandler>(AuthSchemes.AllPresent, null)
+            .AddScheme<AuthenticationSchemeOptions, UnsupportedBearerHandler>(AuthSchemes.Bearer, null);
 
         services.AddAuthorization(Policies.Add);
         services.AddScoped<IAuthorizationHandler, OrganizationRoleHandler>();
