@@ -2,6 +2,7 @@ using OrgKeys;
 using OrgKeys.ApiKeys;
 using OrgKeys.Audit;
 using OrgKeys.Cli;
+using OrgKeys.ForwardAuth;
 using OrgKeys.Health;
 using OrgKeys.Infrastructure;
 using OrgKeys.Members;
@@ -45,6 +46,7 @@ app.MapMembers();
 app.MapApiKeys();
 app.MapWhiteLabels();
 app.MapAudit();
+app.MapForwardAuth();
 app.MapOrgKeysOpenApi();
 
 await app.RunAsync();

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using OrgKeys.Audit;
 using OrgKeys.Auth;
+using OrgKeys.Auth.Caching;
 using OrgKeys.Data;
 using OrgKeys.Data.Entities;
 using OrgKeys.Infrastructure;
@@ -81,7 +82,8 @@ public static class ApiKeyEndpoints
 
     /// <summary>Admins may revoke any key of the organization; others only keys they created.</summary>
     public static async Task<Results<Ok<ApiOk>, NotFound<ApiError>, JsonHttpResult<ApiError>>> RevokeOrganizationApiKey(
-        int organizationId, int apiKeyId, OrganizationAccess access, OrgKeysDbContext db, AuditLog audit, TimeProvider time, CancellationToken cancellationToken)
+        int organizationId, int apiKeyId, OrganizationAccess access, OrgKeysDbContext db, AuditLog audit, AuthCache cache, TimeProvider time,
+        CancellationToken cancellationToken)
     {
         var key = await db.ApiKeys.AsNoTracking()
             .Where(k => k.OrganizationId == organizationId && k.Id == apiKeyId && k.WhiteLabelId == null && k.RevokedAt == null)
@@ -99,7 +101,7 @@ public static class ApiKeyEndpoints
             return ApiResults.Forbidden("Only admins, or whoever created the key, may revoke it.");
         }
 
-        var revoked = await RevokeAsync(db, audit, organizationId, apiKeyId, KeyOrigin.Of(access.UserId, access.ApiKey), time,
+        var revoked = await RevokeAsync(db, audit, cache, organizationId, apiKeyId, KeyOrigin.Of(access.UserId, access.ApiKey), time,
             k => k.WhiteLabelId == null, cancellationToken);
         return revoked
             ? ApiResults.Ok()
@@ -108,9 +110,9 @@ public static class ApiKeyEndpoints
 
     /// <summary>
     /// Revokes the organization's key when <paramref name="visible"/> holds for it, and records who did, in one
-    /// transaction; false when it is unknown, not visible or already revoked.
+    /// transaction, then tells every node's cache; false when it is unknown, not visible or already revoked.
     /// </summary>
-    internal static async Task<bool> RevokeAsync(OrgKeysDbContext db, AuditLog audit, int organizationId, int apiKeyId, KeyOrigin actor,
+    internal static async Task<bool> RevokeAsync(OrgKeysDbContext db, AuditLog audit, AuthCache cache, int organizationId, int apiKeyId, KeyOrigin actor,
         TimeProvider time, System.Linq.Expressions.Expression<Func<ApiKey, bool>> visible, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
@@ -125,6 +127,7 @@ public static class ApiKeyEndpoints
 
         await audit.RecordAsync(AuditActions.ApiKeyRevoke, organizationId, actor, cancellationToken, apiKeyId: apiKeyId);
         await transaction.CommitAsync(cancellationToken);
+        await cache.PublishAsync(AuthChange.ApiKey(apiKeyId), db);
         return true;
     }
 

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using OrgKeys.Audit;
+using OrgKeys.Auth.Caching;
 using OrgKeys.Data;
 using OrgKeys.Data.Entities;
 
@@ -25,7 +26,7 @@ public sealed record KeyOrigin(int? UserId, int? ApiKeyId, DateTime? NotAfter, i
 }
 
 /// <summary>Mints keys: the secret is returned once and only its HMAC and a masked hint are stored.</summary>
-public sealed class ApiKeyService(OrgKeysDbContext db, ApiKeyHasher hasher, AuditLog audit, TimeProvider time)
+public sealed class ApiKeyService(OrgKeysDbContext db, ApiKeyHasher hasher, AuditLog audit, AuthCache cache, TimeProvider time)
 {
     public async Task<(CreateKeyOutcome Outcome, int Id, string Secret)> CreateAsync(
         int organizationId, NewApiKey request, KeyOrigin origin, CancellationToken cancellationToken)
@@ -77,6 +78,8 @@ public sealed class ApiKeyService(OrgKeysDbContext db, ApiKeyHasher hasher, Audi
             throw;
         }
 
+        // This node may have just answered "unknown" for this (custom) key; other nodes forget within a second.
+        cache.Apply(AuthChange.KeyCreated);
         return (CreateKeyOutcome.Created, key.Id, secret);
     }
 }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
+using OrgKeys.Auth.Caching;
 using OrgKeys.Data;
 using OrgKeys.Data.Entities;
 
@@ -8,36 +9,68 @@ namespace OrgKeys.ApiKeys;
 /// <summary>A key that passed verification. <see cref="WhiteLabelId"/> is set on keys minted on behalf of a white label.</summary>
 public sealed record VerifiedApiKey(int Id, int OrganizationId, OrganizationRole Role, DateTime? ExpiresAt, int? WhiteLabelId = null);
 
-/// <summary>The hot path: format check, one HMAC, one indexed lookup, constant-time compare.</summary>
-public sealed class ApiKeyVerifier(OrgKeysDbContext db, ApiKeyHasher hasher, TimeProvider time)
+/// <summary>A key as the cache keeps it: revocation and expiry are judged on every use, to the second.</summary>
+public sealed record CachedApiKey(VerifiedApiKey Key, bool Revoked);
+
+/// <summary>
+/// The hot path: format check, one HMAC, then the cache; on a miss one indexed lookup and a
+/// constant-time compare. The cache is keyed by the HMAC, which an attacker cannot choose, so
+/// comparing it in a dictionary leaks nothing about stored keys.
+/// </summary>
+public sealed class ApiKeyVerifier(ApiKeyHasher hasher, AuthCache cache, TimeProvider time, IServiceProvider services)
 {
-    public async Task<(VerifiedApiKey? Key, string? Failure)> VerifyAsync(string presented, CancellationToken cancellationToken)
+    public const string InvalidKey = "Invalid API key.";
+
+    public async ValueTask<(VerifiedApiKey? Key, string? Failure)> VerifyAsync(string presented, CancellationToken cancellationToken)
     {
         if (!ApiKeyFormat.IsPlausible(presented))
         {
-            return (null, "Invalid API key.");
+            return (null, InvalidKey);
         }
 
         var hash = hasher.Hash(presented);
-        var row = await db.ApiKeys.AsNoTracking()
-            .Where(k => k.KeyHash == hash && k.Organization.DeletedDate == null)
-            .Select(k => new { k.Id, k.OrganizationId, k.Role, k.ExpiresAt, k.RevokedAt, k.KeyHash, k.WhiteLabelId })
-            .FirstOrDefaultAsync(cancellationToken);
-        if (row is null || !CryptographicOperations.FixedTimeEquals(row.KeyHash, hash))
+        var id = CacheKey.From(hash);
+        var now = time.GetUtcNow();
+        if (!cache.TryGet(cache.ApiKeys, id, now, out var row))
         {
-            return (null, "Invalid API key.");
+            if (cache.TryGet(cache.UnknownKeys, id, now, out _))
+            {
+                return (null, InvalidKey);
+            }
+
+            var generation = cache.Generation;
+            row = await LoadAsync(hash, cancellationToken);
+            if (row is null)
+            {
+                cache.Fill(cache.UnknownKeys, id, true, generation, now);
+                return (null, InvalidKey);
+            }
+
+            cache.Fill(cache.ApiKeys, id, row, generation, now);
         }
 
-        if (row.RevokedAt is not null)
+        if (row.Revoked)
         {
             return (null, "This API key has been revoked.");
         }
 
-        if (row.ExpiresAt <= time.GetUtcNow().UtcDateTime)
+        if (row.Key.ExpiresAt <= now.UtcDateTime)
         {
             return (null, "This API key has expired.");
         }
 
-        return (new VerifiedApiKey(row.Id, row.OrganizationId, row.Role, row.ExpiresAt, row.WhiteLabelId), null);
+        return (row.Key, null);
+    }
+
+    private async Task<CachedApiKey?> LoadAsync(byte[] hash, CancellationToken cancellationToken)
+    {
+        var db = services.GetRequiredService<OrgKeysDbContext>();
+        var row = await db.ApiKeys.AsNoTracking()
+            .Where(k => k.KeyHash == hash && k.Organization.DeletedDate == null)
+            .Select(k => new { k.Id, k.OrganizationId, k.Role, k.ExpiresAt, k.RevokedAt, k.KeyHash, k.WhiteLabelId })
+            .FirstOrDefaultAsync(cancellationToken);
+        return row is null || !CryptographicOperations.FixedTimeEquals(row.KeyHash, hash)
+            ? null
+            : new CachedApiKey(new VerifiedApiKey(row.Id, row.OrganizationId, row.Role, row.ExpiresAt, row.WhiteLabelId), row.RevokedAt is not null);
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using OrgKeys.ApiKeys;
+using OrgKeys.Auth.Caching;
 
 namespace OrgKeys.Auth;
 
@@ -15,13 +16,17 @@ internal static class AuthExtensions
         services.AddSingleton<ApiKeyUsageTracker>();
         services.AddHostedService<ApiKeyUsageWriter>();
         services.AddScoped<ApiKeyVerifier>();
+        services.AddSingleton<AuthCache>();
+        services.AddHostedService<AuthChangeListener>();
+        services.AddScoped<AccessLookup>();
 
         services.AddAuthentication(AuthSchemes.Default)
             .AddPolicyScheme(AuthSchemes.Default, null, o => o.ForwardDefaultSelector = AuthSchemes.Select)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(AuthSchemes.ApiKey, null)
             .AddScheme<JwtAuthenticationOptions, JwtAuthenticationHandler>(AuthSchemes.JwtHeader, null, o => o.FromCookie = false)
             .AddScheme<JwtAuthenticationOptions, JwtAuthenticationHandler>(AuthSchemes.JwtCookie, null, o => o.FromCookie = true)
-            .AddScheme<AuthenticationSchemeOptions, AllPresentCredentialsHandler>(AuthSchemes.AllPresent, null);
+            .AddScheme<AuthenticationSchemeOptions, AllPresentCredentialsHandler>(AuthSchemes.AllPresent, null)
+            .AddScheme<AuthenticationSchemeOptions, UnsupportedBearerHandler>(AuthSchemes.Bearer, null);
 
         services.AddAuthorization(Policies.Add);
         services.AddScoped<IAuthorizationHandler, OrganizationRoleHandler>();

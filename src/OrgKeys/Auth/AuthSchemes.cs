@@ -10,6 +10,8 @@ public static class AuthSchemes
     public const string JwtHeader = "JWTHttpHeaderAuthentication";
     /// <summary>More than one credential: every one of them must be valid.</summary>
     public const string AllPresent = "all-present-credentials";
+    /// <summary><c>Authorization: Bearer</c>, refused until OAuth (issue 4) gives it a handler.</summary>
+    public const string Bearer = "Bearer";
 
     public const string ApiKeyHeader = "x-api-key";
     public const string JwtHeaderName = "x-jwt-token";
@@ -18,7 +20,7 @@ public static class AuthSchemes
     /// <summary>Schemes of the credentials present, in precedence order (explicit headers before the ambient cookie).</summary>
     public static List<string> Present(HttpContext http)
     {
-        var present = new List<string>(3);
+        var present = new List<string>(4);
         if (http.Request.Headers.ContainsKey(ApiKeyHeader))
         {
             present.Add(ApiKey);
@@ -32,6 +34,13 @@ public static class AuthSchemes
         if (http.Request.Cookies.ContainsKey(JwtCookieName))
         {
             present.Add(JwtCookie);
+        }
+
+        // Only Bearer: other Authorization schemes (Basic…) may belong to the service behind a proxy.
+        if (http.Request.Headers.Authorization is [{ } authorization]
+            && authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            present.Add(Bearer);
         }
 
         return present;

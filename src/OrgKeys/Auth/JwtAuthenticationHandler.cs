@@ -1,9 +1,8 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using OrgKeys.Data;
+using OrgKeys.Auth.Caching;
 
 namespace OrgKeys.Auth;
 
@@ -21,7 +20,7 @@ internal sealed class JwtAuthenticationHandler(
     ILoggerFactory logger,
     UrlEncoder encoder,
     SessionTokens tokens,
-    OrgKeysDbContext db)
+    AccessLookup access)
     : AuthenticationHandler<JwtAuthenticationOptions>(options, logger, encoder)
 {
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
@@ -56,11 +55,7 @@ internal sealed class JwtAuthenticationHandler(
             return AuthenticateResult.Fail("Invalid JWT token.");
         }
 
-        var user = await db.Users.AsNoTracking()
-            .Where(u => u.Id == check.UserId)
-            .Select(u => new { u.Disabled, u.SessionVersion })
-            .FirstOrDefaultAsync(Context.RequestAborted);
-        if (user is null || user.Disabled || user.SessionVersion != check.SessionVersion)
+        if (!await access.IsSessionCurrentAsync(check.UserId, check.SessionVersion, Context.RequestAborted))
         {
             return AuthenticateResult.Fail("Your session has ended. Log in again.");
         }

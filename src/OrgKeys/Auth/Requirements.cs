@@ -1,7 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.EntityFrameworkCore;
-using OrgKeys.Data;
+using OrgKeys.Auth.Caching;
 using OrgKeys.Data.Entities;
 
 namespace OrgKeys.Auth;
@@ -20,7 +19,7 @@ public sealed record UserRequirement : IAuthorizationRequirement;
 /// only on its own organization; a user with their membership role. Not a member: 404. A member
 /// below the required role: 403.
 /// </summary>
-internal sealed class OrganizationRoleHandler(OrgKeysDbContext db) : AuthorizationHandler<OrganizationRoleRequirement>
+internal sealed class OrganizationRoleHandler(AccessLookup lookup) : AuthorizationHandler<OrganizationRoleRequirement>
 {
     protected override async Task HandleRequirementAsync(AuthorizationHandlerContext context, OrganizationRoleRequirement requirement)
     {
@@ -63,10 +62,7 @@ internal sealed class OrganizationRoleHandler(OrgKeysDbContext db) : Authorizati
             return null;
         }
 
-        var role = await db.Members.AsNoTracking()
-            .Where(m => m.OrganizationId == organizationId && m.UserId == user.UserId && m.Organization.DeletedDate == null)
-            .Select(m => (OrganizationRole?)m.Role)
-            .FirstOrDefaultAsync(cancellationToken);
+        var role = await lookup.RoleAsync(organizationId, user.UserId, cancellationToken);
         return role is null ? null : new OrganizationAccess(organizationId, role.Value, user.UserId, null);
     }
 }

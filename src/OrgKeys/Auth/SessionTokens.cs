@@ -1,7 +1,10 @@
 using System.Globalization;
 using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
+using OrgKeys.Auth.Caching;
 
 namespace OrgKeys.Auth;
 
@@ -9,6 +12,8 @@ namespace OrgKeys.Auth;
 /// The JWTs returned by <c>/v1/api-login</c>. HS256 under a key generated on first start and shared
 /// through the database; validation pins the algorithm and that key, and checks issuer, audience,
 /// expiry and not-before, so <c>alg: none</c>, key confusion and foreign tokens are refused.
+/// A token whose signature checked out is remembered by its SHA-256 (what it says never changes);
+/// its lifetime is still judged by the clock on every use.
 /// </summary>
 public sealed record SessionCheck(int UserId, int SessionVersion, bool Expired)
 {
@@ -23,6 +28,9 @@ public sealed class SessionTokens(ServerKeyStore keys, TimeProvider time, IConfi
     public const string Audience = "orgkeys-api";
     private const string SessionVersionClaim = "sv";
     private static readonly JsonWebTokenHandler Handler = new() { SetDefaultTimesOnTokenCreation = false };
+
+    private readonly BoundedCache<CacheKey, SignedSession> _verified = new(
+        configuration.GetValue("OrgKeys:AuthCache:Capacity", 100_000), TimeSpan.FromMinutes(5));
 
     private TokenValidationParameters? _parameters;
 
@@ -49,29 +57,41 @@ public sealed class SessionTokens(ServerKeyStore keys, TimeProvider time, IConfi
     }
 
     /// <summary>Checks signature, algorithm, issuer and audience, then the lifetime by the injected clock.</summary>
-    public async Task<SessionCheck> ValidateAsync(string token)
+    public async ValueTask<SessionCheck> ValidateAsync(string token)
     {
         if (token.Length > 4096)
         {
             return SessionCheck.Invalid;
         }
 
-        var result = await Handler.ValidateTokenAsync(token, _parameters ??= CreateParameters());
-        if (!result.IsValid
-            || !int.TryParse(result.ClaimsIdentity.FindFirst(JwtRegisteredClaimNames.Sub)?.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var userId)
-            || !int.TryParse(result.ClaimsIdentity.FindFirst(SessionVersionClaim)?.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var version))
+        var id = CacheKey.From(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+        var now = time.GetUtcNow();
+        if (!_verified.TryGet(id, now, out var session))
         {
-            return SessionCheck.Invalid;
+            session = await ValidateSignatureAsync(token);
+            if (session is null)
+            {
+                return SessionCheck.Invalid;
+            }
+
+            _verified.Set(id, session, now);
         }
 
-        var now = time.GetUtcNow().UtcDateTime;
         var skew = TimeSpan.FromSeconds(30);
-        if (now >= result.SecurityToken.ValidTo + skew || now < result.SecurityToken.ValidFrom - skew)
-        {
-            return SessionCheck.ExpiredToken;
-        }
+        return now.UtcDateTime >= session.ValidTo + skew || now.UtcDateTime < session.ValidFrom - skew
+            ? SessionCheck.ExpiredToken
+            : new SessionCheck(session.UserId, session.SessionVersion, Expired: false);
+    }
 
-        return new SessionCheck(userId, version, Expired: false);
+    private async Task<SignedSession?> ValidateSignatureAsync(string token)
+    {
+        var result = await Handler.ValidateTokenAsync(token, _parameters ??= CreateParameters());
+        return result.IsValid
+            && int.TryParse(result.ClaimsIdentity.FindFirst(JwtRegisteredClaimNames.Sub)?.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var userId)
+            && int.TryParse(result.ClaimsIdentity.FindFirst(SessionVersionClaim)?.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var version)
+            && userId > 0
+                ? new SignedSession(userId, version, result.SecurityToken.ValidFrom, result.SecurityToken.ValidTo)
+                : null;
     }
 
     private TokenValidationParameters CreateParameters() => new()
@@ -89,4 +109,6 @@ public sealed class SessionTokens(ServerKeyStore keys, TimeProvider time, IConfi
         ValidateLifetime = false,
         NameClaimType = ClaimTypes.NameIdentifier,
     };
+
+    private sealed record SignedSession(int UserId, int SessionVersion, DateTime ValidFrom, DateTime ValidTo);
 }

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using OrgKeys.ApiKeys;
 using OrgKeys.Audit;
 using OrgKeys.Auth;
+using OrgKeys.Auth.Caching;
 using OrgKeys.Data;
 using OrgKeys.Data.Entities;
 using OrgKeys.Infrastructure;
@@ -28,7 +29,8 @@ public static class MemberEndpoints
     }
 
     public static async Task<Results<Ok<ApiOk>, BadRequest<ApiError>, NotFound<ApiError>, Conflict<ApiError>>> AddOrganizationMember(
-        int organizationId, AddMemberRequest request, OrganizationAccess access, OrgKeysDbContext db, AuditLog audit, TimeProvider time,
+        int organizationId, AddMemberRequest request, OrganizationAccess access, OrgKeysDbContext db, AuditLog audit, AuthCache cache,
+        TimeProvider time,
         CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(request.UsernameOrEmail) || request.UsernameOrEmail.Length > 254)
@@ -70,24 +72,27 @@ public static class MemberEndpoints
             return ApiResults.Conflict("That user is already a member of this organization.");
         }
 
+        await cache.PublishAsync(AuthChange.Membership(organizationId, userId.Value), db);
         return ApiResults.Ok();
     }
 
     public static async Task<Results<Ok<ApiOk>, BadRequest<ApiError>, NotFound<ApiError>, Conflict<ApiError>>> RemoveOrganizationMember(
-        int organizationId, RemoveMemberRequest request, OrganizationAccess access, OrgKeysDbContext db, AuditLog audit, CancellationToken cancellationToken)
+        int organizationId, RemoveMemberRequest request, OrganizationAccess access, OrgKeysDbContext db, AuditLog audit, AuthCache cache,
+        CancellationToken cancellationToken)
     {
         if (request.Id is not { } userId)
         {
             return ApiResults.BadRequest("'id' (the user id of the member) is required.");
         }
 
-        return await ChangeMemberAsync(db, organizationId, userId, removesAdmin: current => current == OrganizationRole.Admin,
+        return await ChangeMemberAsync(db, cache, organizationId, userId, removesAdmin: current => current == OrganizationRole.Admin,
             member => member.ExecuteDeleteAsync(cancellationToken),
             () => audit.RecordAsync(AuditActions.MemberRemove, organizationId, Actor(access), cancellationToken, userId: userId), cancellationToken);
     }
 
     public static async Task<Results<Ok<ApiOk>, BadRequest<ApiError>, NotFound<ApiError>, Conflict<ApiError>>> SetOrganizationMemberRole(
         int organizationId, int memberId, SetMemberRoleRequest request, OrganizationAccess access, OrgKeysDbContext db, AuditLog audit,
+        AuthCache cache,
         CancellationToken cancellationToken)
     {
         if (ParseRole(request.Role) is not { } role)
@@ -95,7 +100,7 @@ public static class MemberEndpoints
             return ApiResults.BadRequest("'role' is required and must be 'admin', 'member' or 'guest'.");
         }
 
-        return await ChangeMemberAsync(db, organizationId, memberId, removesAdmin: current => current == OrganizationRole.Admin && role != OrganizationRole.Admin,
+        return await ChangeMemberAsync(db, cache, organizationId, memberId, removesAdmin: current => current == OrganizationRole.Admin && role != OrganizationRole.Admin,
             member => member.ExecuteUpdateAsync(s => s.SetProperty(m => m.Role, role), cancellationToken),
             () => audit.RecordAsync(AuditActions.MemberRole, organizationId, Actor(access), cancellationToken, userId: memberId, detail: request.Role),
             cancellationToken);
@@ -106,7 +111,7 @@ public static class MemberEndpoints
     /// each other at once cannot leave the organization with none.
     /// </summary>
     private static async Task<Results<Ok<ApiOk>, BadRequest<ApiError>, NotFound<ApiError>, Conflict<ApiError>>> ChangeMemberAsync(
-        OrgKeysDbContext db, int organizationId, int userId, Func<OrganizationRole, bool> removesAdmin,
+        OrgKeysDbContext db, AuthCache cache, int organizationId, int userId, Func<OrganizationRole, bool> removesAdmin,
         Func<IQueryable<OrganizationMember>, Task<int>> change, Func<Task> record, CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -129,6 +134,7 @@ public static class MemberEndpoints
         await change(member);
         await record();
         await transaction.CommitAsync(cancellationToken);
+        await cache.PublishAsync(AuthChange.Membership(organizationId, userId), db);
         return ApiResults.Ok();
     }
 

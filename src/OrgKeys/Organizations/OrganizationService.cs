@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using OrgKeys.ApiKeys;
 using OrgKeys.Audit;
+using OrgKeys.Auth.Caching;
 using OrgKeys.Data;
 using OrgKeys.Data.Entities;
 using OrgKeys.Infrastructure;
@@ -9,7 +10,7 @@ using OrgKeys.Users;
 namespace OrgKeys.Organizations;
 
 /// <summary>Creating organizations (API and CLI) and reading them in the contract's shape.</summary>
-public sealed class OrganizationService(OrgKeysDbContext db, ApiKeyService keys, AuditLog audit, TimeProvider time)
+public sealed class OrganizationService(OrgKeysDbContext db, ApiKeyService keys, AuditLog audit, AuthCache cache, TimeProvider time)
 {
     public static string? ValidateName(string? name) =>
         string.IsNullOrWhiteSpace(name) || name.Trim().Length > 128
@@ -38,6 +39,8 @@ public sealed class OrganizationService(OrgKeysDbContext db, ApiKeyService keys,
         var key = new NewApiKey("Admin key (created with the organization)", OrganizationRole.Admin, null, null);
         var (_, _, secret) = await keys.CreateAsync(organization.Id, key, keyOrigin with { WhiteLabelId = null }, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        // A node may remember that this user was not a member of this (then unused) organization id.
+        await cache.PublishAsync(AuthChange.Membership(organization.Id, adminUserId), db);
         return (organization.Id, secret);
     }
 
@@ -58,6 +61,7 @@ public sealed class OrganizationService(OrgKeysDbContext db, ApiKeyService keys,
 
         await audit.RecordAsync(AuditActions.OrganizationDelete, organizationId, actor, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        await cache.PublishAsync(AuthChange.Organization(organizationId), db);
         return true;
     }
 

@@ -2,6 +2,7 @@ using System.Net.Mail;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using OrgKeys.Auth.Caching;
 using OrgKeys.Data;
 using OrgKeys.Data.Entities;
 using OrgKeys.Infrastructure;
@@ -11,7 +12,7 @@ namespace OrgKeys.Users;
 public sealed record UserCreateResult(int Id, int StatusCode, string? Error);
 
 /// <summary>Creates users and checks passwords (ASP.NET Core Identity's PBKDF2 hasher).</summary>
-public sealed partial class UserService(OrgKeysDbContext db, IPasswordHasher<User> hasher, TimeProvider time)
+public sealed partial class UserService(OrgKeysDbContext db, IPasswordHasher<User> hasher, AuthCache cache, TimeProvider time)
 {
     /// <summary>NIST SP 800-63B-4: at least 15 characters for a password used alone.</summary>
     public const int MinPasswordLength = 15;
@@ -88,9 +89,13 @@ public sealed partial class UserService(OrgKeysDbContext db, IPasswordHasher<Use
     }
 
     /// <summary>Ends every session of the user: their JWTs name the old session version.</summary>
-    public async Task<bool> EndSessionsAsync(int userId, CancellationToken cancellationToken) =>
-        await db.Users.Where(u => u.Id == userId)
+    public async Task<bool> EndSessionsAsync(int userId, CancellationToken cancellationToken)
+    {
+        var ended = await db.Users.Where(u => u.Id == userId)
             .ExecuteUpdateAsync(s => s.SetProperty(u => u.SessionVersion, u => u.SessionVersion + 1), cancellationToken) > 0;
+        await cache.PublishAsync(AuthChange.User(userId), db);
+        return ended;
+    }
 
     /// <summary>Changes the password after checking the current one, and ends every session; the error says why not.</summary>
     public async Task<string?> ChangePasswordAsync(int userId, string? currentPassword, string? newPassword, CancellationToken cancellationToken)
@@ -110,6 +115,7 @@ public sealed partial class UserService(OrgKeysDbContext db, IPasswordHasher<Use
         user.PasswordHash = hasher.HashPassword(user, newPassword);
         user.SessionVersion++;
         await db.SaveChangesAsync(cancellationToken);
+        await cache.PublishAsync(AuthChange.User(userId), db);
         return null;
     }
 
@@ -117,9 +123,17 @@ public sealed partial class UserService(OrgKeysDbContext db, IPasswordHasher<Use
     public async Task<bool> SetDisabledAsync(string usernameOrEmail, bool disabled, CancellationToken cancellationToken)
     {
         var normalized = Normalize(usernameOrEmail);
-        return await db.Users.Where(u => u.NormalizedUsername == normalized || u.NormalizedEmail == normalized)
-            .ExecuteUpdateAsync(s => s.SetProperty(u => u.Disabled, disabled)
-                .SetProperty(u => u.SessionVersion, u => disabled ? u.SessionVersion + 1 : u.SessionVersion), cancellationToken) > 0;
+        var user = db.Users.Where(u => u.NormalizedUsername == normalized || u.NormalizedEmail == normalized);
+        var userId = await user.Select(u => (int?)u.Id).FirstOrDefaultAsync(cancellationToken);
+        if (userId is null)
+        {
+            return false;
+        }
+
+        await user.ExecuteUpdateAsync(s => s.SetProperty(u => u.Disabled, disabled)
+            .SetProperty(u => u.SessionVersion, u => u.SessionVersion + 1), cancellationToken);
+        await cache.PublishAsync(AuthChange.User(userId.Value), db);
+        return true;
     }
 
     public static string? Validate(string? username, string? email, string? name, string? password)

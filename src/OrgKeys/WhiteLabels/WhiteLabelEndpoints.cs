@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using OrgKeys.ApiKeys;
 using OrgKeys.Audit;
 using OrgKeys.Auth;
+using OrgKeys.Auth.Caching;
 using OrgKeys.Data;
 using OrgKeys.Data.Entities;
 using OrgKeys.Infrastructure;
@@ -199,10 +200,10 @@ public static partial class WhiteLabelEndpoints
 
     public static async Task<Results<Ok<ApiOk>, NotFound<ApiError>>> RevokeOrganizationApiKey(
         int innerOrganizationId, int apiKeyId, WhiteLabelAccess whiteLabel, OrganizationAccess access, WhiteLabelService whiteLabels,
-        OrgKeysDbContext db, AuditLog audit, TimeProvider time, CancellationToken cancellationToken)
+        OrgKeysDbContext db, AuditLog audit, AuthCache cache, TimeProvider time, CancellationToken cancellationToken)
     {
         var revoked = await whiteLabels.InnerOrganizations(whiteLabel.WhiteLabelId).AnyAsync(o => o.Id == innerOrganizationId, cancellationToken)
-            && await ApiKeyEndpoints.RevokeAsync(db, audit, innerOrganizationId, apiKeyId, Actor(whiteLabel, access), time,
+            && await ApiKeyEndpoints.RevokeAsync(db, audit, cache, innerOrganizationId, apiKeyId, Actor(whiteLabel, access), time,
                 k => k.WhiteLabelId == whiteLabel.WhiteLabelId, cancellationToken);
         return revoked ? ApiResults.Ok() : ApiResults.NotFound("API key not found.");
     }

@@ -162,7 +162,12 @@ public class JwtTests : IAsyncLifetime
     public async Task DisabledUser_TokenIsRefused()
     {
         Assert.Equal(HttpStatusCode.OK, (await GetUserAsync(_token)).StatusCode);
-        await _app.WithDbAsync(db => db.Users.Where(u => u.Id == _alice).ExecuteUpdateAsync(s => s.SetProperty(u => u.Disabled, true)));
+        // Through the service, as the CLI does: it also tells every node's cache.
+        await using (var scope = _app.Services.CreateAsyncScope())
+        {
+            Assert.True(await scope.ServiceProvider.GetRequiredService<OrgKeys.Users.UserService>().SetDisabledAsync("alice", true, CancellationToken.None));
+        }
+
         await AssertRefusedAsync(_token, "Your session has ended. Log in again.");
     }
 

@@ -1,0 +1,157 @@
+using Microsoft.EntityFrameworkCore;
+using OrgKeys.ApiKeys;
+using OrgKeys.Data;
+using OrgKeys.Data.Entities;
+
+namespace OrgKeys.Auth.Caching;
+
+/// <summary>The user facts a session JWT is checked against on every request.</summary>
+public sealed record CachedUser(bool Disabled, int SessionVersion)
+{
+    public static readonly CachedUser Missing = new(Disabled: true, -1);
+}
+
+/// <summary>
+/// What the hot path learned from the database: API keys by their HMAC, unknown keys (briefly),
+/// users' session state and membership roles. Bounded, and each entry lives at most
+/// <c>OrgKeys:AuthCache:Lifetime</c>; expiry and revocation are judged on every use.
+/// <para>
+/// Correctness rests on two rules. A change is applied here after it is committed
+/// (<see cref="PublishAsync"/>), and reaches other nodes by PostgreSQL NOTIFY. A lookup fills the
+/// cache only if no change at all was applied since it started (<see cref="Generation"/>), so a
+/// read that raced a revocation can never put the old state back.
+/// </para>
+/// </summary>
+public sealed class AuthCache
+{
+    public const string Channel = "orgkeys_auth";
+
+    /// <summary>"Unknown key" answers are kept one second: a key created on another node works there within it.</summary>
+    private static readonly TimeSpan UnknownKeyLifetime = TimeSpan.FromSeconds(1);
+
+    private readonly ILogger<AuthCache> _logger;
+    private long _generation;
+    private volatile bool _enabled;
+
+    public AuthCache(IConfiguration configuration, ILogger<AuthCache> logger)
+    {
+        _logger = logger;
+        var capacity = configuration.GetValue("OrgKeys:AuthCache:Capacity", 100_000);
+        var lifetime = configuration.GetValue("OrgKeys:AuthCache:Lifetime", TimeSpan.FromMinutes(1));
+        ApiKeys = new(capacity, lifetime);
+        UnknownKeys = new(capacity, UnknownKeyLifetime);
+        Users = new(capacity, lifetime);
+        Memberships = new(capacity, lifetime);
+    }
+
+    internal BoundedCache<CacheKey, CachedApiKey> ApiKeys { get; }
+    internal BoundedCache<CacheKey, bool> UnknownKeys { get; }
+    internal BoundedCache<int, CachedUser> Users { get; }
+    internal BoundedCache<(int OrganizationId, int UserId), OrganizationRole?> Memberships { get; }
+
+    /// <summary>
+    /// On only while changes made by other nodes are sure to arrive: always on SQLite, and on
+    /// PostgreSQL while the LISTEN connection is up. Switching either way empties the cache.
+    /// </summary>
+    public bool Enabled
+    {
+        get => _enabled;
+        internal set
+        {
+            if (!value)
+            {
+                _enabled = false;
+            }
+
+            Apply(AuthChange.All);
+            _enabled = value;
+        }
+    }
+
+    public long Generation => Volatile.Read(ref _generation);
+
+    public bool TryGet<TKey, TValue>(BoundedCache<TKey, TValue> store, TKey key, DateTimeOffset now, out TValue value)
+        where TKey : notnull
+    {
+        if (_enabled)
+        {
+            return store.TryGet(key, now, out value);
+        }
+
+        value = default!;
+        return false;
+    }
+
+    /// <summary>Keeps what a lookup that started at <paramref name="generation"/> found, unless anything changed since.</summary>
+    public void Fill<TKey, TValue>(BoundedCache<TKey, TValue> store, TKey key, TValue value, long generation, DateTimeOffset now)
+        where TKey : notnull
+    {
+        if (!_enabled || Generation != generation)
+        {
+            return;
+        }
+
+        store.Set(key, value, now);
+        if (Generation != generation)
+        {
+            // A change was applied between the check and the insert; it may not have seen our entry.
+            store.Remove(key);
+        }
+    }
+
+    /// <summary>Applies a change on this node only (and what arrives from other nodes).</summary>
+    public void Apply(AuthChange change)
+    {
+        Interlocked.Increment(ref _generation);
+        var id = change.Id;
+        switch (change.Kind)
+        {
+            case AuthChangeKind.ApiKey:
+                ApiKeys.RemoveWhere((_, k) => k.Key.Id == id);
+                break;
+            case AuthChangeKind.Organization:
+                ApiKeys.RemoveWhere((_, k) => k.Key.OrganizationId == id);
+                Memberships.RemoveWhere((m, _) => m.OrganizationId == id);
+                break;
+            case AuthChangeKind.Membership:
+                Memberships.Remove((id, change.OtherId));
+                break;
+            case AuthChangeKind.User:
+                Users.Remove(id);
+                Memberships.RemoveWhere((m, _) => m.UserId == id);
+                break;
+            case AuthChangeKind.KeyCreated:
+                UnknownKeys.Clear();
+                break;
+            default:
+                ApiKeys.Clear();
+                UnknownKeys.Clear();
+                Users.Clear();
+                Memberships.Clear();
+                break;
+        }
+    }
+
+    /// <summary>
+    /// Call after the change is committed: applies it here at once and, on PostgreSQL, tells every
+    /// other node. Not cancellable: a client that hangs up must not leave other nodes stale.
+    /// </summary>
+    public async Task PublishAsync(AuthChange change, OrgKeysDbContext db)
+    {
+        Apply(change);
+        if (db.Provider() != DatabaseProvider.Postgres)
+        {
+            return;
+        }
+
+        try
+        {
+            await db.Database.ExecuteSqlAsync($"SELECT pg_notify({Channel}, {change.Format()})", CancellationToken.None);
+        }
+        catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException)
+        {
+            // Committed but not announced: other nodes see it when their entries age out.
+            _logger.LogError(e, "Could not announce auth change {Change} to other nodes", change.Format());
+        }
+    }
+}
