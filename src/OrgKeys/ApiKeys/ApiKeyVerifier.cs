@@ -6,8 +6,11 @@ using OrgKeys.Data.Entities;
 
 namespace OrgKeys.ApiKeys;
 
-/// <summary>A key that passed verification. <see cref="WhiteLabelId"/> is set on keys minted on behalf of a white label.</summary>
-public sealed record VerifiedApiKey(int Id, int OrganizationId, OrganizationRole Role, DateTime? ExpiresAt, int? WhiteLabelId = null);
+/// <summary>
+/// A key that passed verification. <see cref="WhiteLabelId"/> is set on keys minted on behalf of a white
+/// label, and <see cref="CreatedByUserId"/> then names the white label admin who minted it.
+/// </summary>
+public sealed record VerifiedApiKey(int Id, int OrganizationId, OrganizationRole Role, DateTime? ExpiresAt, int? WhiteLabelId = null, int? CreatedByUserId = null);
 
 /// <summary>A key as the cache keeps it: revocation and expiry are judged on every use, to the second.</summary>
 public sealed record CachedApiKey(VerifiedApiKey Key, bool Revoked);
@@ -67,10 +70,10 @@ public sealed class ApiKeyVerifier(ApiKeyHasher hasher, AuthCache cache, TimePro
         var db = services.GetRequiredService<OrgKeysDbContext>();
         var row = await db.ApiKeys.AsNoTracking()
             .Where(k => k.KeyHash == hash && k.Organization.DeletedDate == null)
-            .Select(k => new { k.Id, k.OrganizationId, k.Role, k.ExpiresAt, k.RevokedAt, k.KeyHash, k.WhiteLabelId })
+            .Select(k => new { k.Id, k.OrganizationId, k.Role, k.ExpiresAt, k.RevokedAt, k.KeyHash, k.WhiteLabelId, k.CreatedByUserId })
             .FirstOrDefaultAsync(cancellationToken);
         return row is null || !CryptographicOperations.FixedTimeEquals(row.KeyHash, hash)
             ? null
-            : new CachedApiKey(new VerifiedApiKey(row.Id, row.OrganizationId, row.Role, row.ExpiresAt, row.WhiteLabelId), row.RevokedAt is not null);
+            : new CachedApiKey(new VerifiedApiKey(row.Id, row.OrganizationId, row.Role, row.ExpiresAt, row.WhiteLabelId, row.CreatedByUserId), row.RevokedAt is not null);
     }
 }

@@ -20,8 +20,8 @@ public static class ForwardAuthEndpoints
     public const string SubjectHeader = "X-OrgKeys-Subject";
 
     /// <summary>
-    /// Hook for white labels (being added on main): when a white-label admin key acts on one of the
-    /// white label's organizations, name that admin here as <c>whitelabel:ID</c>.
+    /// Set for a key minted on behalf of a white label: <c>whitelabel:ID</c>, and <c>user:ID</c> of the
+    /// white label admin who minted it when a user did.
     /// </summary>
     public const string OnBehalfOfHeader = "X-OrgKeys-On-Behalf-Of";
 
@@ -82,6 +82,12 @@ public static class ForwardAuthEndpoints
 
         var headers = http.Response.Headers;
         headers[SubjectHeader] = subject;
+        if (http.User.AsApiKey()?.Key is { WhiteLabelId: { } whiteLabelId } minted)
+        {
+            headers[OnBehalfOfHeader] = minted.CreatedByUserId is { } adminId
+                ? string.Create(CultureInfo.InvariantCulture, $"whitelabel:{whiteLabelId}, user:{adminId}")
+                : string.Create(CultureInfo.InvariantCulture, $"whitelabel:{whiteLabelId}");
+        }
         if (organizationId is not null)
         {
             headers[OrganizationHeader] = organizationId.Value.ToString(CultureInfo.InvariantCulture);

@@ -221,3 +221,27 @@ public class WhiteLabelKeyTests : WhiteLabelFixture
         Assert.Equal(HttpStatusCode.NotFound, (await Alice.PostAsJsonAsync($"{InnerPath(Inner)}/apiKeys", new { name = "k", role = "admin" })).StatusCode);
     }
 }
+
+/// <summary>Behind a reverse proxy, a white label key says on whose behalf it acts.</summary>
+public class WhiteLabelForwardAuthTests : WhiteLabelFixture
+{
+    [Fact]
+    public async Task ForwardAuth_NamesTheWhiteLabelAndItsAdmin_ForAWhiteLabelKeyOnly()
+    {
+        var (id, key) = await MintAsync(Alice, Inner, new { name = "support", role = "member" });
+        using var withKey = App.ClientWithKey(key);
+        var response = await withKey.GetAsync($"/v1/auth/check?organization={Inner}");
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        Assert.Equal($"{Inner}", response.Headers.GetValues("X-OrgKeys-Organization").Single());
+        Assert.Equal("member", response.Headers.GetValues("X-OrgKeys-Role").Single());
+        Assert.Equal($"apikey:{id}", response.Headers.GetValues("X-OrgKeys-Subject").Single());
+        Assert.Equal($"whitelabel:{WhiteLabel}, user:{AliceId}", response.Headers.GetValues("X-OrgKeys-On-Behalf-Of").Single());
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await withKey.GetAsync($"/v1/auth/check?organization={AdminOrg}")).StatusCode);
+
+        using var ownKey = App.ClientWithKey(InnerKey);
+        var own = await ownKey.GetAsync("/v1/auth/check");
+        Assert.Equal(HttpStatusCode.NoContent, own.StatusCode);
+        Assert.False(own.Headers.Contains("X-OrgKeys-On-Behalf-Of"));
+    }
+}
