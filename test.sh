@@ -98,6 +98,15 @@ if ((built)); then
   passed=$((passed + p))
   failed=$((failed + f))
   if ((rc != 0)); then fail_step "conformance: run.sh exited $rc" "$f"; fi
+
+  section "outage (PostgreSQL stopped under load)"
+  log=$work/outage.log
+  rc=0
+  bash tests/outage/run.sh 2>&1 | tee "$log" || rc=$?
+  read -r p f < <(node_counts "$log")
+  passed=$((passed + p))
+  failed=$((failed + f))
+  if ((rc != 0)); then fail_step "outage: run.sh exited $rc" "$f"; fi
 else
   echo "skipping xunit and conformance suites: the build failed"
 fi

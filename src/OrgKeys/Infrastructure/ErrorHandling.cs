@@ -16,15 +16,49 @@ internal sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> l
         var (status, message) = exception switch
         {
             BadHttpRequestException bad => (bad.StatusCode, Describe(bad)),
+            _ when IsDatabaseUnavailable(exception) => (StatusCodes.Status503ServiceUnavailable, "The database is unavailable; try again shortly."),
             _ => (StatusCodes.Status500InternalServerError, "Internal server error."),
         };
-        if (status >= 500)
+        if (status == StatusCodes.Status503ServiceUnavailable)
+        {
+            logger.LogWarning("Database unavailable on {Method} {Path}: {Error}", http.Request.Method, http.Request.Path, exception.GetBaseException().Message);
+            http.Response.Headers.RetryAfter = "5";
+        }
+        else if (status >= 500)
         {
             logger.LogError(exception, "Unhandled error on {Method} {Path}", http.Request.Method, http.Request.Path);
         }
 
         await ApiResults.WriteAsync(http, status, message);
         return true;
+    }
+
+    /// <summary>
+    /// The database cannot answer now (down, restarting, out of connections, busy), as opposed to a
+    /// query we got wrong: the client may retry, so it is a 503, never a 500. Also when EF Core wraps it.
+    /// </summary>
+    internal static bool IsDatabaseUnavailable(Exception exception)
+    {
+        for (var e = (Exception?)exception; e is not null; e = e.InnerException)
+        {
+            switch (e)
+            {
+                case Npgsql.PostgresException postgres:
+                    // 08: connection; 53: insufficient resources; 57P: shutdown, crash, starting up.
+                    return postgres.SqlState.StartsWith("08", StringComparison.Ordinal)
+                        || postgres.SqlState.StartsWith("53", StringComparison.Ordinal)
+                        || postgres.SqlState.StartsWith("57P", StringComparison.Ordinal);
+                case Npgsql.NpgsqlException:
+                case System.Net.Sockets.SocketException:
+                case TimeoutException:
+                    return true;
+                case Microsoft.Data.Sqlite.SqliteException sqlite:
+                    // SQLITE_BUSY, SQLITE_LOCKED, SQLITE_IOERR, SQLITE_CANTOPEN
+                    return sqlite.SqliteErrorCode is 5 or 6 or 10 or 14;
+            }
+        }
+
+        return false;
     }
 
     private static string Describe(BadHttpRequestException bad)
