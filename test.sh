@@ -107,6 +107,15 @@ if ((built)); then
   passed=$((passed + p))
   failed=$((failed + f))
   if ((rc != 0)); then fail_step "outage: run.sh exited $rc" "$f"; fi
+
+  section "crash (SIGKILL during a burst of key creations)"
+  log=$work/crash.log
+  rc=0
+  bash tests/crash/run.sh 2>&1 | tee "$log" || rc=$?
+  read -r p f < <(node_counts "$log")
+  passed=$((passed + p))
+  failed=$((failed + f))
+  if ((rc != 0)); then fail_step "crash: run.sh exited $rc" "$f"; fi
 else
   echo "skipping xunit and conformance suites: the build failed"
 fi
