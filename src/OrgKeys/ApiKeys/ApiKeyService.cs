@@ -12,7 +12,8 @@ public enum CreateKeyOutcome
 }
 
 /// <summary>Mints keys: the secret is returned once and only its HMAC and a masked hint are stored.</summary>
-public sealed class ApiKeyService(OrgKeysDbContext db, ApiKeyHasher hasher, AuthCache cache, TimeProvider time)
+public sealed class ApiKeyService(
+    OrgKeysDbContext db, ApiKeyHasher hasher, ApiKeyBatchWriter inserts, AuthCache cache, TimeProvider time)
 {
     /// <summary>Creates a key; <c>notAfter</c> is the creator's own expiry, since no key may outlive the key that minted it.</summary>
     public async Task<(CreateKeyOutcome Outcome, int Id, string Secret)> CreateAsync(
@@ -45,25 +46,37 @@ public sealed class ApiKeyService(OrgKeysDbContext db, ApiKeyHasher hasher, Auth
             CreatedByUserId = createdByUserId,
             CreatedByApiKeyId = createdByApiKeyId,
         };
-        db.ApiKeys.Add(key);
-        try
+        int? id;
+        if (db.Database.CurrentTransaction is null)
         {
-            await db.SaveChangesAsync(cancellationToken);
+            id = await inserts.InsertAsync(key);
         }
-        catch (DbUpdateException)
+        else
+        {
+            // Part of a larger transaction (a new organization's first key): insert it there.
+            db.ApiKeys.Add(key);
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                id = key.Id;
+            }
+            catch (DbUpdateException)
+            {
+                db.Entry(key).State = EntityState.Detached;
+                id = null;
+            }
+        }
+
+        if (id is null)
         {
             // Lost a race for the same custom key: the unique index on the hash decided.
-            db.Entry(key).State = EntityState.Detached;
-            if (await db.ApiKeys.AnyAsync(k => k.KeyHash == hash, cancellationToken))
-            {
-                return (CreateKeyOutcome.Conflict, 0, "");
-            }
-
-            throw;
+            return await db.ApiKeys.AnyAsync(k => k.KeyHash == hash, cancellationToken)
+                ? (CreateKeyOutcome.Conflict, 0, "")
+                : throw new InvalidOperationException("The API key could not be stored.");
         }
 
         // This node may have just answered "unknown" for this (custom) key; other nodes forget within a second.
         cache.Apply(AuthChange.KeyCreated);
-        return (CreateKeyOutcome.Created, key.Id, secret);
+        return (CreateKeyOutcome.Created, id.Value, secret);
     }
 }
