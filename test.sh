@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: format check, Release build, the xunit suite on SQLite and on a throwaway
-# PostgreSQL 15 cluster, then the Node conformance suite against the built service.
+# PostgreSQL 15 cluster, the Node conformance suite against the built service, nginx with
+# auth_request in front of a service, and two nodes sharing one PostgreSQL.
 # Every suite runs even when an earlier one fails; the last line is "N passed, N failed"
 # and the exit code is 1 when anything failed.
 set -euo pipefail
@@ -99,25 +100,29 @@ if ((built)); then
   failed=$((failed + f))
   if ((rc != 0)); then fail_step "conformance: run.sh exited $rc" "$f"; fi
 
+  # Shell suites that print node-style "# pass N" / "# fail N" lines.
+  run_script_suite() { # run_script_suite LABEL SCRIPT
+    local log=$work/$1.log rc=0 p f
+    bash "$2" 2>&1 | tee "$log" || rc=$?
+    read -r p f < <(node_counts "$log")
+    passed=$((passed + p))
+    failed=$((failed + f))
+    if ((rc != 0)); then fail_step "$1: $2 exited $rc" "$f"; fi
+  }
+
+  section "nginx auth_request in front of a service"
+  run_script_suite nginx tests/nginx/run.sh
+
+  section "two nodes on one PostgreSQL"
+  run_script_suite multinode tests/multinode/run.sh
+
   section "outage (PostgreSQL stopped under load)"
-  log=$work/outage.log
-  rc=0
-  bash tests/outage/run.sh 2>&1 | tee "$log" || rc=$?
-  read -r p f < <(node_counts "$log")
-  passed=$((passed + p))
-  failed=$((failed + f))
-  if ((rc != 0)); then fail_step "outage: run.sh exited $rc" "$f"; fi
+  run_script_suite outage tests/outage/run.sh
 
   section "crash (SIGKILL during a burst of key creations)"
-  log=$work/crash.log
-  rc=0
-  bash tests/crash/run.sh 2>&1 | tee "$log" || rc=$?
-  read -r p f < <(node_counts "$log")
-  passed=$((passed + p))
-  failed=$((failed + f))
-  if ((rc != 0)); then fail_step "crash: run.sh exited $rc" "$f"; fi
+  run_script_suite crash tests/crash/run.sh
 else
-  echo "skipping xunit and conformance suites: the build failed"
+  echo "skipping xunit and the script suites: the build failed"
 fi
 
 section "summary"

@@ -16,28 +16,8 @@ namespace OrgKeys;
 
 internal static class OrgKeysServices
 {
-    /// <summary>
-    /// The executable started from another folder (a service manager, a test script) has a content
-    /// root without our appsettings.json: read the copy shipped beside the executable instead, as the
-    /// lowest-precedence source, so its defaults (log levels) hold and everything else overrides them.
-    /// </summary>
-    private static void AddShippedSettings(this WebApplicationBuilder builder)
-    {
-        var shipped = Path.Combine(AppContext.BaseDirectory, "appsettings.json");
-        if (!File.Exists(Path.Combine(builder.Environment.ContentRootPath, "appsettings.json")) && File.Exists(shipped))
-        {
-            builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Json.JsonConfigurationSource
-            {
-                Path = "appsettings.json",
-                Optional = true,
-                FileProvider = new Microsoft.Extensions.FileProviders.PhysicalFileProvider(AppContext.BaseDirectory),
-            });
-        }
-    }
-
     public static WebApplicationBuilder AddOrgKeys(this WebApplicationBuilder builder)
     {
-        builder.AddShippedSettings();
         var services = builder.Services;
         services.AddSingleton(TimeProvider.System);
         services.AddOrgKeysStorage(builder.Configuration);

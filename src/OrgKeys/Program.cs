@@ -18,7 +18,8 @@ if (usageError is not null)
     return 2;
 }
 
-var builder = WebApplication.CreateBuilder(hostArgs);
+// appsettings.json ships beside the executable: read it from there whatever the working folder.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = hostArgs, ContentRootPath = AppContext.BaseDirectory });
 if (command is not null)
 {
     // Operator commands keep stdout for their result; diagnostics go to stderr.

@@ -26,7 +26,8 @@ public sealed record KeyOrigin(int? UserId, int? ApiKeyId, DateTime? NotAfter, i
 }
 
 /// <summary>Mints keys: the secret is returned once and only its HMAC and a masked hint are stored.</summary>
-public sealed class ApiKeyService(OrgKeysDbContext db, ApiKeyHasher hasher, AuditLog audit, AuthCache cache, TimeProvider time)
+public sealed class ApiKeyService(
+    OrgKeysDbContext db, ApiKeyHasher hasher, ApiKeyBatchWriter inserts, AuditLog audit, AuthCache cache, TimeProvider time)
 {
     public async Task<(CreateKeyOutcome Outcome, int Id, string Secret)> CreateAsync(
         int organizationId, NewApiKey request, KeyOrigin origin, CancellationToken cancellationToken)
@@ -58,28 +59,42 @@ public sealed class ApiKeyService(OrgKeysDbContext db, ApiKeyHasher hasher, Audi
             CreatedByApiKeyId = origin.ApiKeyId,
             WhiteLabelId = origin.WhiteLabelId,
         };
-        db.ApiKeys.Add(key);
-        var entry = audit.Add(AuditActions.ApiKeyCreate, organizationId, origin, detail: request.Role.ToString().ToLowerInvariant());
+        // The audit entry is written with the key, in the same transaction.
+        var entry = audit.Create(AuditActions.ApiKeyCreate, organizationId, origin, detail: request.Role.ToString().ToLowerInvariant());
         entry.ApiKey = key;
-        try
+        int? id;
+        if (db.Database.CurrentTransaction is null)
         {
-            await db.SaveChangesAsync(cancellationToken);
+            id = await inserts.InsertAsync(key, entry);
         }
-        catch (DbUpdateException)
+        else
+        {
+            // Part of a larger transaction (a new organization's first key): insert it there.
+            db.ApiKeys.Add(key);
+            db.AuditEntries.Add(entry);
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                id = key.Id;
+            }
+            catch (DbUpdateException)
+            {
+                db.Entry(key).State = EntityState.Detached;
+                db.Entry(entry).State = EntityState.Detached;
+                id = null;
+            }
+        }
+
+        if (id is null)
         {
             // Lost a race for the same custom key: the unique index on the hash decided.
-            db.Entry(key).State = EntityState.Detached;
-            db.Entry(entry).State = EntityState.Detached;
-            if (await db.ApiKeys.AnyAsync(k => k.KeyHash == hash, cancellationToken))
-            {
-                return (CreateKeyOutcome.Conflict, 0, "");
-            }
-
-            throw;
+            return await db.ApiKeys.AnyAsync(k => k.KeyHash == hash, cancellationToken)
+                ? (CreateKeyOutcome.Conflict, 0, "")
+                : throw new InvalidOperationException("The API key could not be stored.");
         }
 
         // This node may have just answered "unknown" for this (custom) key; other nodes forget within a second.
         cache.Apply(AuthChange.KeyCreated);
-        return (CreateKeyOutcome.Created, key.Id, secret);
+        return (CreateKeyOutcome.Created, id.Value, secret);
     }
 }

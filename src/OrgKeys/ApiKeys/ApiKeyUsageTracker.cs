@@ -14,7 +14,19 @@ public sealed class ApiKeyUsageTracker
 {
     private ConcurrentDictionary<int, KeyUsage> _pending = new();
 
-    public void Record(int apiKeyId, DateTime at, string? ipAddress) => _pending[apiKeyId] = new KeyUsage(at, ipAddress);
+    /// <summary>
+    /// Keeps the latest use to the second: a key used by many connections at once would otherwise
+    /// have every request contend for the same entry's lock (and format its IP address).
+    /// </summary>
+    public void Record(int apiKeyId, DateTime at, System.Net.IPAddress? ipAddress)
+    {
+        if (_pending.TryGetValue(apiKeyId, out var last) && at - last.Date < TimeSpan.FromSeconds(1) && at >= last.Date)
+        {
+            return;
+        }
+
+        _pending[apiKeyId] = new KeyUsage(at, ipAddress?.ToString());
+    }
 
     /// <summary>Uses not yet written, so listings are current between flushes.</summary>
     public KeyUsage? Pending(int apiKeyId) => _pending.GetValueOrDefault(apiKeyId);

@@ -24,7 +24,14 @@ public sealed class AuditLog(OrgKeysDbContext db, IHttpContextAccessor http, Tim
 {
     public AuditEntry Add(string action, int organizationId, KeyOrigin actor, int? apiKeyId = null, int? userId = null, string? detail = null)
     {
-        var entry = new AuditEntry
+        var entry = Create(action, organizationId, actor, apiKeyId, userId, detail);
+        db.AuditEntries.Add(entry);
+        return entry;
+    }
+
+    /// <summary>An entry not yet staged anywhere: for writers with a unit of work of their own (group-committed keys).</summary>
+    public AuditEntry Create(string action, int organizationId, KeyOrigin actor, int? apiKeyId = null, int? userId = null, string? detail = null) =>
+        new()
         {
             At = time.GetUtcNow().UtcDateTime,
             OrganizationId = organizationId,
@@ -37,9 +44,6 @@ public sealed class AuditLog(OrgKeysDbContext db, IHttpContextAccessor http, Tim
             UserId = userId,
             Detail = detail,
         };
-        db.AuditEntries.Add(entry);
-        return entry;
-    }
 
     /// <summary>Adds and saves at once, for changes made with set-based updates inside a transaction.</summary>
     public async Task RecordAsync(string action, int organizationId, KeyOrigin actor, CancellationToken cancellationToken,

@@ -34,7 +34,7 @@ internal sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.Fail(failure!);
         }
 
-        usage.Record(key.Id, time.GetUtcNow().UtcDateTime, Context.Connection.RemoteIpAddress?.ToString());
+        usage.Record(key.Id, time.GetUtcNow().UtcDateTime, Context.Connection.RemoteIpAddress);
         var principal = new ClaimsPrincipal(new ApiKeyIdentity(key, Scheme.Name));
         return AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme.Name));
     }

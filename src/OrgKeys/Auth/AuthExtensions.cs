@@ -16,6 +16,8 @@ internal static class AuthExtensions
         services.AddSingleton<ApiKeyUsageTracker>();
         services.AddHostedService<ApiKeyUsageWriter>();
         services.AddScoped<ApiKeyVerifier>();
+        services.AddSingleton<ApiKeyBatchWriter>();
+        services.AddHostedService(sp => sp.GetRequiredService<ApiKeyBatchWriter>());
         services.AddSingleton<AuthCache>();
         services.AddHostedService<AuthChangeListener>();
         services.AddScoped<AccessLookup>();

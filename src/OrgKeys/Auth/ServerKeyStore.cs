@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using OrgKeys.Data;
-using OrgKeys.Data.Entities;
 
 namespace OrgKeys.Auth;
 
@@ -43,16 +42,12 @@ public sealed class ServerKeyStore(ServerSecret secret, TimeProvider time)
             return existing;
         }
 
-        db.ServerKeys.Add(new ServerKey { Purpose = purpose, Value = create(), Created = time.GetUtcNow().UtcDateTime });
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateException)
-        {
-            // Another node created it first; the unique index on Purpose decided.
-            db.ChangeTracker.Clear();
-        }
+        // Nodes starting together race to create it: the first insert wins, the others change nothing.
+        var value = create();
+        var created = time.GetUtcNow().UtcDateTime;
+        await db.Database.ExecuteSqlAsync(
+            $"""INSERT INTO "ServerKeys" ("Purpose", "Value", "Created") VALUES ({purpose}, {value}, {created}) ON CONFLICT ("Purpose") DO NOTHING""",
+            cancellationToken);
 
         return await Find(db, purpose, cancellationToken)
             ?? throw new InvalidOperationException($"Could not create the {purpose} key.");

@@ -1,0 +1,223 @@
+#!/usr/bin/env bash
+# The hot-path benchmark of issue 5, in one run: builds Release, starts OrgKeys on 127.0.0.1 with a
+# fresh data folder (SQLite), loads it with wrk, then does the same for key creation on a throwaway
+# PostgreSQL. Prints the table and writes bench/RESULTS.md.
+#   BENCH_DURATION=10 (seconds per row)  BENCH_THREADS=2  BENCH_CONNECTIONS=50  BENCH_NO_BUILD=1
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(cd "$here/.." && pwd)
+bin=$root/src/OrgKeys/bin/Release/net10.0/OrgKeys
+duration=${BENCH_DURATION:-10}
+threads=${BENCH_THREADS:-2}
+connections=${BENCH_CONNECTIONS:-50}
+warmup=3
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+log() { printf 'bench: %s\n' "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+for tool in wrk curl jq sqlite3 node; do
+  command -v "$tool" >/dev/null || die "$tool is missing (Debian: apt-get install -y wrk curl jq sqlite3 nodejs)"
+done
+
+if [[ ${BENCH_NO_BUILD:-0} != 1 ]]; then
+  log "building Release"
+  (cd "$root" && dotnet build OrgKeys.slnx -c Release -nologo -v quiet >/dev/null) || die "build failed"
+fi
+[[ -x $bin ]] || die "$bin not found"
+
+work=$(mktemp -d /tmp/orgkeys-bench.XXXXXX)
+export PG_CLUSTER_STATE=$work/pg-cluster.state
+server_pid=
+stop_server() {
+  if [[ -n $server_pid ]] && kill -0 "$server_pid" 2>/dev/null; then
+    kill "$server_pid" 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$server_pid" 2>/dev/null || true
+  fi
+  server_pid=
+}
+cleanup() {
+  stop_server
+  if [[ -f $PG_CLUSTER_STATE ]]; then bash "$root/tests/pg-cluster.sh" stop 2>/dev/null || true; fi
+  rm -rf -- "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+start_server() { # start_server DATA_DIR [VAR=value ...]: sets base_url and server_pid
+  local data=$1 port
+  shift
+  port=$((20000 + RANDOM % 40000))
+  while port_in_use "$port"; do port=$((20000 + RANDOM % 40000)); done
+  base_url=http://127.0.0.1:$port
+  env OrgKeys__DataDirectory="$data" "$@" "$bin" serve --urls "$base_url" >"$data.server.log" 2>&1 </dev/null &
+  server_pid=$!
+  for _ in $(seq 1 120); do
+    kill -0 "$server_pid" 2>/dev/null || { tail -n 30 "$data.server.log" >&2; die "server exited"; }
+    curl -fs "$base_url/v1/api-health" >/dev/null && return 0
+    sleep 0.5
+  done
+  die "server did not come up"
+}
+
+setup_tenant() { # setup_tenant DATA_DIR [VAR=value ...]: sets org, admin_key, jwt
+  local data=$1 password out
+  shift
+  password=$(node -e 'console.log(require("node:crypto").randomBytes(24).toString("base64url"))')
+  env OrgKeys__DataDirectory="$data" "$@" "$bin" users create --username bench --email bench@example.com \
+    --name Bench --password "$password" --json </dev/null >/dev/null
+  out=$(env OrgKeys__DataDirectory="$data" "$@" "$bin" organizations create --name Bench --admin bench --json </dev/null | tail -n 1)
+  org=$(jq -r .id <<<"$out")
+  admin_key=$(jq -r .apiKey <<<"$out")
+  jwt=$(curl -fs -H 'Content-Type: application/json' -d "{\"username\":\"bench\",\"password\":\"$password\"}" \
+    "$base_url/v1/api-login" | jq -r .token)
+  [[ $org =~ ^[0-9]+$ && $admin_key == ei_* && -n $jwt ]] || die "could not set up the tenant"
+}
+
+to_ms() { # 812.00us | 1.23ms | 1.02s -> milliseconds
+  awk -v v="$1" 'BEGIN {
+    if (v ~ /us$/) { sub(/us$/, "", v); printf "%.3f", v / 1000 }
+    else if (v ~ /ms$/) { sub(/ms$/, "", v); printf "%.3f", v }
+    else if (v ~ /s$/) { sub(/s$/, "", v); printf "%.3f", v * 1000 }
+    else printf "?" }'
+}
+
+declare -A rps p50 p99 errors
+measure() { # measure ROW URL [wrk args...]: a short warm-up, then the measured run
+  local row=$1 url=$2 out=$work/wrk-$1.txt
+  shift 2
+  log "row $row: $url"
+  wrk -t"$threads" -c"$connections" -d"${warmup}s" "$@" "$url" >/dev/null
+  wrk -t"$threads" -c"$connections" -d"${duration}s" --latency "$@" "$url" >"$out"
+  rps[$row]=$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$out")
+  p50[$row]=$(to_ms "$(awk '$1 == "50%" { print $2 }' "$out")")
+  p99[$row]=$(to_ms "$(awk '$1 == "99%" { print $2 }' "$out")")
+  errors[$row]=$(awk '/Non-2xx or 3xx responses:/ { n = $NF } /Socket errors:/ { s = $0 } END { print (n + 0) (s ? " (" s ")" : "") }' "$out")
+}
+
+sqlite_fill() { # sqlite_fill DB TOTAL: adds made-up key rows (random HMACs nobody holds) up to TOTAL keys
+  local db=$1 total=$2 have
+  have=$(sqlite3 "$db" 'SELECT count(*) FROM ApiKeys;')
+  ((total > have)) || return 0
+  log "inserting $((total - have)) key rows (now $have)"
+  sqlite3 "$db" >/dev/null <<SQL
+PRAGMA busy_timeout = 10000;
+BEGIN;
+WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $((total - have)))
+INSERT INTO ApiKeys (OrganizationId, Name, Role, KeyHash, Hint, Created)
+SELECT $org, 'bulk', 'Member', randomblob(32), 'ei_bulk…0000', '2026-01-01 00:00:00' FROM n;
+COMMIT;
+PRAGMA wal_checkpoint(TRUNCATE);
+SQL
+}
+
+log "made-up keys for row 5"
+node -e '
+  const { crc32 } = require("node:zlib"), { randomBytes } = require("node:crypto");
+  for (let i = 0; i < 1000; i++) {
+    const body = "ei_" + randomBytes(28).toString("hex");
+    console.log(body + crc32(body).toString(16).padStart(8, "0"));
+  }' >"$work/made-up-keys.txt"
+export BENCH_KEYS_FILE=$work/made-up-keys.txt
+
+started=$(date -u '+%Y-%m-%d %H:%M UTC')
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+
+# --- SQLite: rows 1-3, 5, 6, 8 and 7 --------------------------------------------------------------
+data=$work/sqlite
+mkdir -p "$data"
+start_server "$data"
+setup_tenant "$data"
+sqlite_fill "$data/orgkeys.db" 1000
+log "SQLite server at $base_url, organization $org"
+
+# Warm up every path first (JIT tiers, connection pools, caches), so row 1 is not measured cold.
+for path in /v1/api-health "/v1/auth/check -H x-api-key:$admin_key" "/v1/auth/check -H x-jwt-token:$jwt" \
+    "/v1/api/organizations/$org -H x-api-key:$admin_key"; do
+  read -r url args <<<"$path"
+  # shellcheck disable=SC2086
+  wrk -t"$threads" -c"$connections" -d5s $args "$base_url$url" >/dev/null
+done
+
+measure 1 "$base_url/v1/api-health"
+measure 2 "$base_url/v1/auth/check" -H "x-api-key: $admin_key"
+measure 3 "$base_url/v1/auth/check" -H "x-jwt-token: $jwt"
+measure 5 "$base_url/v1/auth/check" -s "$here/made-up-keys.lua"
+measure 6 "$base_url/v1/api/organizations/$org" -H "x-api-key: $admin_key"
+
+sqlite_fill "$data/orgkeys.db" 1000000
+measure 8 "$base_url/v1/auth/check" -H "x-api-key: $admin_key"
+measure 5m "$base_url/v1/auth/check" -s "$here/made-up-keys.lua"
+measure 1b "$base_url/v1/api-health"
+measure 7s "$base_url/v1/api/organizations/$org/apikeys" -s "$here/add-key.lua" -H "x-api-key: $admin_key"
+sqlite_journal=$(sqlite3 "$data/orgkeys.db" 'PRAGMA journal_mode;')
+stop_server
+
+# --- PostgreSQL: row 7 ----------------------------------------------------------------------------
+log "starting a throwaway PostgreSQL"
+pg=$(bash "$root/tests/pg-cluster.sh" start)
+pg_port=$(sed -E 's/.*Port=([0-9]+).*/\1/' <<<"$pg")
+# The test cluster runs without fsync; the benchmark wants acknowledged keys durable.
+psql -q -h 127.0.0.1 -p "$pg_port" -U postgres -d postgres \
+  -c "ALTER SYSTEM SET fsync = on" -c "ALTER SYSTEM SET synchronous_commit = on" \
+  -c "ALTER SYSTEM SET full_page_writes = on" -c "SELECT pg_reload_conf()" >/dev/null
+pg_data=$work/postgres
+mkdir -p "$pg_data"
+start_server "$pg_data" ConnectionStrings__OrgKeys="$pg"
+setup_tenant "$pg_data" ConnectionStrings__OrgKeys="$pg"
+measure 7p "$base_url/v1/api/organizations/$org/apikeys" -s "$here/add-key.lua" -H "x-api-key: $admin_key"
+stop_server
+bash "$root/tests/pg-cluster.sh" stop 2>/dev/null
+
+# --- Results --------------------------------------------------------------------------------------
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "?" }'; }
+verdict() { awk -v v="$1" -v op="$2" -v t="$3" 'BEGIN { ok = (op == ">=") ? v >= t : v <= t; print ok ? "met" : "**missed**" }'; }
+
+row() { # row ID WHAT TARGET_OP TARGET_VALUE TARGET_TEXT
+  local id=$1 what=$2 r
+  r=$(ratio "${rps[$id]}" "${rps[1]}")
+  local target="" result=""
+  if [[ -n ${3:-} ]]; then target=$5; result=$(verdict "$r" "$3" "$4"); fi
+  printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' \
+    "$id" "$what" "${rps[$id]}" "${p50[$id]}" "${p99[$id]}" "$r" "${errors[$id]}" "$target" "$result"
+}
+
+p99_ratio=$(ratio "${p99[8]}" "${p99[2]}")
+cores=$(nproc)
+cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
+{
+  echo "# Benchmark results"
+  echo
+  echo "Written by \`bench/run.sh\` on $started: $cpu, $cores cores, $(uname -sr), .NET $(dotnet --version),"
+  echo "$(wrk --version 2>&1 | head -n 1 | cut -d' ' -f1-2), ${threads} threads, ${connections} connections, ${duration} s per row after a ${warmup} s warm-up."
+  echo "wrk and OrgKeys share the same cores (load average before the run: $load_before), so compare ratios, not absolute figures."
+  echo
+  echo "| row | what | req/s | p50 ms | p99 ms | ratio to row 1 | non-2xx | target | |"
+  echo "|---|---|---:|---:|---:|---:|---:|---|---|"
+  row 1 "\`GET /v1/api-health\`, no authentication (the ceiling)"
+  row 2 "\`/v1/auth/check\` with \`x-api-key\` (1,000 keys stored)" ">=" 0.8 "≥ 0.8"
+  row 3 "\`/v1/auth/check\` with \`x-jwt-token\`" ">=" 0.7 "≥ 0.7"
+  echo "| 4 | \`/v1/auth/check\` with OAuth \`Bearer\` | n/a | | | | | ≥ 0.7 | n/a — OAuth blocked (issue 4) |"
+  row 5 "\`/v1/auth/check\` with 1,000 made-up well-formed keys (all 401)" ">=" 1.0 "≥ 1.0"
+  row 6 "\`GET /v1/api/organizations/{id}\` with \`x-api-key\`" ">=" 0.5 "≥ 0.5"
+  row 7s "\`addOrganizationApiKey\`, SQLite ($sqlite_journal, synchronous=FULL: each key fsync'd), keys/s"
+  row 7p "\`addOrganizationApiKey\`, PostgreSQL 15 (fsync on, synchronous_commit on), keys/s"
+  row 8 "row 2 again with 1,000,000 keys stored"
+  row 5m "row 5 again with 1,000,000 keys stored"
+  row 1b "row 1 again, after the SQLite rows (how much the shared machine drifted)"
+  echo "| 9 | client-credentials grants at \`/v1/oauth/token\` vs \`oidc-provider\` | n/a | | | | | ≥ 2× | n/a — OAuth blocked (issue 4) |"
+  echo
+  echo "Row 7 on SQLite: ${rps[7s]} keys/s against the target of 2,000: $(verdict "${rps[7s]}" ">=" 2000)."
+  echo "Row 8: p99 at 1,000,000 keys / p99 at 1,000 keys = ${p99[8]} / ${p99[2]} = $p99_ratio (target ≤ 1.2: $(verdict "$p99_ratio" "<=" 1.2))."
+} >"$work/results.md"
+
+cat "$work/results.md"
+if [[ -f $here/NOTES.md ]]; then
+  { echo; cat "$here/NOTES.md"; } >>"$work/results.md"
+fi
+cp "$work/results.md" "$here/RESULTS.md"
+log "wrote bench/RESULTS.md"

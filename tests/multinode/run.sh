@@ -1,0 +1,138 @@
+#!/usr/bin/env bash
+# Two OrgKeys nodes on one throwaway PostgreSQL: both migrate the same empty database at once,
+# a key created on A works on B, a key revoked on A is refused by B within one second (measured),
+# and a JWT issued by A is valid on B. Uses the Release build. Prints "# pass N" and "# fail N".
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(cd "$here/../.." && pwd)
+bin=$root/src/OrgKeys/bin/Release/net10.0/OrgKeys
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+[[ -x $bin ]] || { echo "multinode: $bin not found; run: dotnet build OrgKeys.slnx -c Release" >&2; exit 1; }
+
+work=$(mktemp -d /tmp/orgkeys-multinode.XXXXXX)
+export PG_CLUSTER_STATE=$work/pg-cluster.state
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do
+    if kill -0 "$pid" 2>/dev/null; then
+      kill "$pid" 2>/dev/null || true
+      for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+      kill -9 "$pid" 2>/dev/null || true
+    fi
+  done
+  if [[ -f $PG_CLUSTER_STATE ]]; then bash "$root/tests/pg-cluster.sh" stop 2>/dev/null || true; fi
+  rm -rf -- "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+free_port() {
+  local port=$((20000 + RANDOM % 40000))
+  while port_in_use "$port"; do port=$((20000 + RANDOM % 40000)); done
+  echo "$port"
+}
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+
+pass=0 fail=0
+check() { # check NAME COMMAND...
+  local name=$1
+  shift
+  if "$@"; then pass=$((pass + 1)); echo "ok - $name"; else fail=$((fail + 1)); echo "not ok - $name"; fi
+}
+status() { curl -s -o /dev/null -w '%{http_code}' "$@"; }
+
+# Every node on one database shares the server secret; each has its own data folder.
+export ConnectionStrings__OrgKeys
+ConnectionStrings__OrgKeys=$(bash "$root/tests/pg-cluster.sh" start)
+export OrgKeys__ServerSecret
+OrgKeys__ServerSecret=$(head -c 32 /dev/urandom | base64)
+
+start_node() { # start_node NAME -> prints its base URL
+  local port
+  port=$(free_port)
+  mkdir -p "$work/$1"
+  OrgKeys__DataDirectory=$work/$1 "$bin" serve --urls "http://127.0.0.1:$port" >"$work/$1.log" 2>&1 </dev/null &
+  pids+=($!)
+  echo "http://127.0.0.1:$port"
+}
+wait_up() { # wait_up URL LOG
+  for _ in $(seq 1 120); do
+    [[ $(status "$1/v1/api-health") == 200 ]] && return 0
+    sleep 0.5
+  done
+  echo "multinode: $1 did not come up; its log:" >&2
+  tail -n 30 "$2" >&2
+  return 1
+}
+
+# Both start at once on an empty database: both run the migrations.
+a=$(start_node a)
+b=$(start_node b)
+both_up() { wait_up "$a" "$work/a.log" && wait_up "$b" "$work/b.log"; }
+check "both nodes migrate the same empty database at once and start" both_up
+sql() { # sql QUERY: one value from the shared database
+  local port
+  port=$(sed -E 's/.*Port=([0-9]+).*/\1/' <<<"$ConnectionStrings__OrgKeys")
+  psql -XAtq -h 127.0.0.1 -p "$port" -U postgres -d postgres -c "$1"
+}
+migrated_once() {
+  [[ $(sql 'SELECT count(*) = count(DISTINCT "MigrationId") AND count(*) > 0 FROM "__EFMigrationsHistory"') == t ]]
+}
+check "the migrations are recorded once" migrated_once
+one_key_set() { [[ $(sql 'SELECT count(*) FROM "ServerKeys"') == 2 ]]; }
+check "one set of shared server keys, whichever node created it" one_key_set
+no_crash() { ! grep -E -A5 "^crit:|Unhandled exception" "$work/a.log" "$work/b.log" >&2; }
+check "neither node crashed while starting" no_crash
+
+password=$(head -c 24 /dev/urandom | base64 | tr -d '/+=')
+OrgKeys__DataDirectory=$work/a "$bin" users create --username alice --email alice@example.com --name Alice \
+  --password "$password" --json </dev/null >/dev/null
+org_json=$(OrgKeys__DataDirectory=$work/a "$bin" organizations create --name Acme --admin alice --json </dev/null | tail -n 1)
+org=$(jq -r .id <<<"$org_json") admin_key=$(jq -r .apiKey <<<"$org_json")
+
+# A key created on A works on B.
+key_json=$(curl -fs -H "x-api-key: $admin_key" -H 'Content-Type: application/json' \
+  -d '{"name":"shared","role":"member"}' "$a/v1/api/organizations/$org/apikeys")
+key_id=$(jq -r .id <<<"$key_json") key=$(jq -r .apiKey <<<"$key_json")
+works_on_b() { [[ $(status -H "x-api-key: $key" "$b/v1/auth/check?organization=$org") == 204 ]]; }
+check "a key created on A works on B" works_on_b
+
+# A JWT issued by A is valid on B.
+jwt=$(curl -fs -H 'Content-Type: application/json' -d "{\"username\":\"alice\",\"password\":\"$password\"}" "$a/v1/api-login" | jq -r .token)
+jwt_on_b() { [[ $(status -H "x-jwt-token: $jwt" "$b/v1/api/user") == 200 ]]; }
+check "a JWT issued by A is valid on B" jwt_on_b
+
+# Revoked on A: refused on B within one second, though B has the key cached.
+for _ in 1 2 3 4 5; do works_on_b || true; done
+revoked_at=$(now_ms)
+curl -fs -o /dev/null -X DELETE -H "x-api-key: $admin_key" "$a/v1/api/organizations/$org/apikeys/$key_id"
+refused_after=-1
+while (($(now_ms) - revoked_at < 5000)); do
+  if [[ $(status -H "x-api-key: $key" "$b/v1/auth/check") == 401 ]]; then
+    refused_after=$(($(now_ms) - revoked_at))
+    break
+  fi
+  sleep 0.02
+done
+echo "# revoked on A at t=0 ms; refused by B at t=$refused_after ms"
+within_a_second() { ((refused_after >= 0 && refused_after <= 1000)); }
+check "a key revoked on A is refused by B within one second ($refused_after ms)" within_a_second
+
+# A membership change on B reaches A at once too: the channel runs both ways.
+removed_org() { curl -fs -o /dev/null -X DELETE -H "x-api-key: $admin_key" "$b/v1/api/organizations/$org"; }
+check "the organization is deleted on B" removed_org
+stopped_on_a() {
+  for _ in $(seq 1 50); do
+    [[ $(status -H "x-api-key: $admin_key" "$a/v1/auth/check") == 401 ]] && return 0
+    sleep 0.02
+  done
+  return 1
+}
+check "its keys stop on A within one second" stopped_on_a
+
+echo "# pass $pass"
+echo "# fail $fail"
+((fail == 0))

@@ -1,0 +1,162 @@
+#!/usr/bin/env bash
+# nginx in front of a service, with auth_request asking OrgKeys' /v1/auth/check on every request:
+# a valid key passes (and the service sees who it is), while a missing, revoked, expired, made-up
+# or other organization's key is stopped. Uses the Release build (dotnet build OrgKeys.slnx -c Release)
+# and Debian's nginx (installed when missing). Prints "# pass N" and "# fail N"; exit 1 on any failure.
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(cd "$here/../.." && pwd)
+bin=$root/src/OrgKeys/bin/Release/net10.0/OrgKeys
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+[[ -x $bin ]] || { echo "nginx: $bin not found; run: dotnet build OrgKeys.slnx -c Release" >&2; exit 1; }
+if ! command -v nginx >/dev/null; then
+  echo "nginx: installing nginx" >&2
+  sudo_=(); [[ $(id -u) == 0 ]] || sudo_=(sudo -n)
+  "${sudo_[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
+  "${sudo_[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >&2
+fi
+
+work=$(mktemp -d /tmp/orgkeys-nginx.XXXXXX)
+chmod 755 "$work"
+server_pid= nginx_pid=
+cleanup() {
+  for pid in $nginx_pid $server_pid; do
+    if kill -0 "$pid" 2>/dev/null; then
+      kill "$pid" 2>/dev/null || true
+      for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+      kill -9 "$pid" 2>/dev/null || true
+    fi
+  done
+  rm -rf -- "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+free_port() {
+  local port=$((20000 + RANDOM % 40000))
+  while port_in_use "$port"; do port=$((20000 + RANDOM % 40000)); done
+  echo "$port"
+}
+wait_http() { # wait_http URL PID LOG
+  for _ in $(seq 1 120); do
+    kill -0 "$2" 2>/dev/null || { tail -n 30 "$3" >&2; return 1; }
+    curl -s -o /dev/null "$1" && return 0
+    sleep 0.5
+  done
+  return 1
+}
+
+# --- OrgKeys, with two organizations --------------------------------------------------------------
+export OrgKeys__DataDirectory=$work/data
+orgkeys_port=$(free_port)
+orgkeys=http://127.0.0.1:$orgkeys_port
+"$bin" serve --urls "$orgkeys" >"$work/orgkeys.log" 2>&1 </dev/null &
+server_pid=$!
+wait_http "$orgkeys/v1/api-health" "$server_pid" "$work/orgkeys.log" || { echo "nginx: OrgKeys did not start" >&2; exit 1; }
+
+password=$(head -c 24 /dev/urandom | base64 | tr -d '/+=')
+for user in alice bob; do
+  "$bin" users create --username "$user" --email "$user@example.com" --name "$user" --password "$password" --json </dev/null >/dev/null
+done
+org_json=$("$bin" organizations create --name Acme --admin alice --json </dev/null | tail -n 1)
+org=$(jq -r .id <<<"$org_json") admin_key=$(jq -r .apiKey <<<"$org_json")
+other_key=$("$bin" organizations create --name Other --admin bob --json </dev/null | tail -n 1 | jq -r .apiKey)
+
+add_key() { # add_key JSON -> "ID KEY"
+  curl -fs -H "x-api-key: $admin_key" -H 'Content-Type: application/json' -d "$1" \
+    "$orgkeys/v1/api/organizations/$org/apikeys" | jq -r '"\(.id) \(.apiKey)"'
+}
+read -r _ member_key < <(add_key '{"name":"member","role":"member"}')
+read -r revoked_id revoked_key < <(add_key '{"name":"revoked","role":"member"}')
+read -r _ expiring_key < <(add_key '{"name":"expiring","role":"member","ttl":1}')
+
+# --- nginx: a front with auth_request, and a tiny upstream that echoes who nginx says is calling ---
+front_port=$(free_port)
+upstream_port=$(free_port)
+mkdir -p "$work/nginx"
+user_line=""
+[[ $(id -u) == 0 ]] && user_line="user root;"
+cat >"$work/nginx/nginx.conf" <<CONF
+$user_line
+worker_processes 1;
+pid $work/nginx/nginx.pid;
+error_log $work/nginx/error.log warn;
+events { worker_connections 256; }
+http {
+  access_log off;
+  client_body_temp_path $work/nginx/body;
+  proxy_temp_path $work/nginx/proxy;
+  fastcgi_temp_path $work/nginx/fastcgi;
+  uwsgi_temp_path $work/nginx/uwsgi;
+  scgi_temp_path $work/nginx/scgi;
+
+  upstream orgkeys { server 127.0.0.1:$orgkeys_port; keepalive 16; }
+
+  server {
+    listen 127.0.0.1:$front_port;
+
+    location / {
+      auth_request /_orgkeys;
+      auth_request_set \$orgkeys_subject \$upstream_http_x_orgkeys_subject;
+      auth_request_set \$orgkeys_role \$upstream_http_x_orgkeys_role;
+      proxy_set_header X-OrgKeys-Subject \$orgkeys_subject;
+      proxy_set_header X-OrgKeys-Role \$orgkeys_role;
+      proxy_pass http://127.0.0.1:$upstream_port;
+    }
+
+    location = /_orgkeys {
+      internal;
+      proxy_pass http://orgkeys/v1/auth/check?organization=$org&role=member;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_pass_request_body off;
+      proxy_set_header Content-Length "";
+    }
+  }
+
+  server {
+    listen 127.0.0.1:$upstream_port;
+    location / { return 200 "service: \$http_x_orgkeys_subject \$http_x_orgkeys_role\n"; }
+  }
+}
+CONF
+nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" -e "$work/nginx/error.log" -g 'daemon off;' </dev/null >"$work/nginx/stdout.log" 2>&1 &
+nginx_pid=$!
+wait_http "http://127.0.0.1:$front_port/" "$nginx_pid" "$work/nginx/stdout.log" || { echo "nginx: nginx did not start" >&2; exit 1; }
+
+# --- the checks -----------------------------------------------------------------------------------
+pass=0 fail=0
+expect() { # expect NAME STATUS [curl args...]
+  local name=$1 want=$2 got
+  shift 2
+  got=$(curl -s -o "$work/body" -w '%{http_code}' "$@" "http://127.0.0.1:$front_port/anything")
+  if [[ $got == "$want" ]]; then
+    pass=$((pass + 1)); echo "ok - $name ($got)"
+  else
+    fail=$((fail + 1)); echo "not ok - $name: expected $want, got $got: $(head -c 200 "$work/body")"
+  fi
+}
+
+expect "valid member key passes" 200 -H "x-api-key: $member_key"
+if grep -q "service: apikey:[0-9]* member" "$work/body"; then
+  pass=$((pass + 1)); echo "ok - the service is told who calls"
+else
+  fail=$((fail + 1)); echo "not ok - the service is told who calls: $(cat "$work/body")"
+fi
+expect "admin key passes" 200 -H "x-api-key: $admin_key"
+expect "no credential is stopped" 401
+expect "made-up key is stopped" 401 -H "x-api-key: ei_$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+expect "other organization's key is stopped" 403 -H "x-api-key: $other_key"
+expect "Bearer token is stopped" 401 -H "Authorization: Bearer not-an-orgkeys-token"
+
+curl -fs -o /dev/null -X DELETE -H "x-api-key: $admin_key" "$orgkeys/v1/api/organizations/$org/apikeys/$revoked_id"
+expect "revoked key is stopped" 401 -H "x-api-key: $revoked_key"
+sleep 2
+expect "expired key (ttl 1 s, 2 s later) is stopped" 401 -H "x-api-key: $expiring_key"
+
+echo "# pass $pass"
+echo "# fail $fail"
+((fail == 0))
