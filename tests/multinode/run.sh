@@ -100,6 +100,21 @@ key_id=$(jq -r .id <<<"$key_json") key=$(jq -r .apiKey <<<"$key_json")
 works_on_b() { [[ $(status -H "x-api-key: $key" "$b/v1/auth/check?organization=$org") == 204 ]]; }
 check "a key created on A works on B" works_on_b
 
+# A custom key that B has just called unknown works on B as soon as A creates it.
+custom=ei_multinode-custom-key-$(head -c 8 /dev/urandom | od -An -tx1 | tr -d ' \n')
+unknown_on_b() { [[ $(status -H "x-api-key: $custom" "$b/v1/auth/check") == 401 ]]; }
+check "a made-up custom key is refused on B" unknown_on_b
+curl -fs -o /dev/null -H "x-api-key: $admin_key" -H 'Content-Type: application/json' \
+  -d "{\"name\":\"custom\",\"role\":\"member\",\"apiKey\":\"$custom\"}" "$a/v1/api/organizations/$org/apikeys"
+custom_on_b() {
+  for _ in $(seq 1 50); do
+    [[ $(status -H "x-api-key: $custom" "$b/v1/auth/check") == 204 ]] && return 0
+    sleep 0.02
+  done
+  return 1
+}
+check "once created on A, it works on B within one second" custom_on_b
+
 # A JWT issued by A is valid on B.
 jwt=$(curl -fs -H 'Content-Type: application/json' -d "{\"username\":\"alice\",\"password\":\"$password\"}" "$a/v1/api-login" | jq -r .token)
 jwt_on_b() { [[ $(status -H "x-jwt-token: $jwt" "$b/v1/api/user") == 200 ]]; }

@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
+using OrgKeys.Auth.Caching;
 using OrgKeys.Data;
 using OrgKeys.Data.Entities;
 
@@ -11,7 +12,8 @@ namespace OrgKeys.ApiKeys;
 /// SQLite's writers never wait on each other's locks. A request is answered only after the commit
 /// that holds its key: every acknowledged key is durable.
 /// </summary>
-public sealed class ApiKeyBatchWriter(IServiceScopeFactory scopes, ILogger<ApiKeyBatchWriter> logger) : BackgroundService
+public sealed class ApiKeyBatchWriter(IServiceScopeFactory scopes, AuthCache cache, ILogger<ApiKeyBatchWriter> logger)
+    : BackgroundService
 {
     private const int MaxBatch = 256;
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
@@ -70,6 +72,8 @@ public sealed class ApiKeyBatchWriter(IServiceScopeFactory scopes, ILogger<ApiKe
             db.ApiKeys.AddRange(batch.Select(p => p.Key));
             db.AuditEntries.AddRange(batch.Select(p => p.Audit));
             await db.SaveChangesAsync();
+            // Before answering: no node may still call one of these keys unknown once its creator has it.
+            await cache.PublishAsync(AuthChange.KeyCreated, db);
             foreach (var pending in batch)
             {
                 pending.Done.TrySetResult(pending.Key.Id);

@@ -76,6 +76,8 @@ public sealed class ApiKeyService(
             {
                 await db.SaveChangesAsync(cancellationToken);
                 id = key.Id;
+                // A random new key nobody can have tried yet: forgetting "unknown" answers here is enough.
+                cache.Apply(AuthChange.KeyCreated);
             }
             catch (DbUpdateException)
             {
@@ -93,8 +95,6 @@ public sealed class ApiKeyService(
                 : throw new InvalidOperationException("The API key could not be stored.");
         }
 
-        // This node may have just answered "unknown" for this (custom) key; other nodes forget within a second.
-        cache.Apply(AuthChange.KeyCreated);
         return (CreateKeyOutcome.Created, id.Value, secret);
     }
 }

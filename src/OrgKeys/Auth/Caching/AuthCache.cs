@@ -26,9 +26,6 @@ public sealed class AuthCache
 {
     public const string Channel = "orgkeys_auth";
 
-    /// <summary>"Unknown key" answers are kept one second: a key created on another node works there within it.</summary>
-    private static readonly TimeSpan UnknownKeyLifetime = TimeSpan.FromSeconds(1);
-
     private readonly ILogger<AuthCache> _logger;
     private long _generation;
     private volatile bool _enabled;
@@ -39,7 +36,7 @@ public sealed class AuthCache
         var capacity = configuration.GetValue("OrgKeys:AuthCache:Capacity", 100_000);
         var lifetime = configuration.GetValue("OrgKeys:AuthCache:Lifetime", TimeSpan.FromMinutes(1));
         ApiKeys = new(capacity, lifetime);
-        UnknownKeys = new(capacity, UnknownKeyLifetime);
+        UnknownKeys = new(capacity, lifetime);
         Users = new(capacity, lifetime);
         Memberships = new(capacity, lifetime);
     }

@@ -12,7 +12,7 @@ public enum AuthChangeKind
     Membership = 'm',
     /// <summary>A user was disabled, deleted or had their sessions ended: <c>Id</c> is the user.</summary>
     User = 'u',
-    /// <summary>A key was created: forget the "unknown key" answers, one of which may now be wrong.</summary>
+    /// <summary>Keys were created: forget the "unknown key" answers, one of which may now be wrong.</summary>
     KeyCreated = 'c',
     /// <summary>Anything: drop every entry.</summary>
     All = '*',
