@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using OrgKeys.Data;
 using OrgKeys.Users;
@@ -64,6 +65,22 @@ public sealed class OrgKeysApp : WebApplicationFactory<Program>
             services.AddSingleton<TimeProvider>(Time);
             services.ConfigureDbContext<OrgKeysDbContext>(o => o.AddInterceptors(Commands));
         });
+        if (Logs is not null)
+        {
+            // A rule for this provider beats the configured per-category levels: it sees everything.
+            builder.ConfigureLogging(logging => logging.AddProvider(Logs).SetMinimumLevel(LogLevel.Trace)
+                .AddFilter<CapturedLogs>(null, LogLevel.Trace));
+        }
+    }
+
+    /// <summary>Every log line at every level, when the test asked for them with <see cref="CaptureLogs"/>.</summary>
+    public CapturedLogs? Logs { get; private set; }
+
+    /// <summary>Capture every log line from now on; call before the first request.</summary>
+    public OrgKeysApp CaptureLogs()
+    {
+        Logs = new CapturedLogs();
+        return this;
     }
 
     public async Task<int> CreateUserAsync(string username, string? email = null, string password = Password)
@@ -152,6 +169,38 @@ public sealed class OrgKeysApp : WebApplicationFactory<Program>
 }
 
 /// <summary>Every command EF Core sends (queries, updates, scalars), sync or async.</summary>
+/// <summary>A logger provider that keeps every message, exception and structured value as text.</summary>
+public sealed class CapturedLogs : ILoggerProvider
+{
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _lines = new();
+
+    public IReadOnlyCollection<string> Lines => _lines;
+
+    public ILogger CreateLogger(string categoryName) => new Logger(categoryName, _lines);
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class Logger(string category, System.Collections.Concurrent.ConcurrentQueue<string> lines) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull
+        {
+            lines.Enqueue($"{category} scope: {state}");
+            return null;
+        }
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            var values = state is IEnumerable<KeyValuePair<string, object?>> pairs ? string.Join(" ", pairs.Select(p => $"{p.Key}={p.Value}")) : "";
+            lines.Enqueue($"{logLevel} {category}: {formatter(state, exception)} {values} {exception}");
+        }
+    }
+}
+
 public sealed class CommandCounter : DbCommandInterceptor
 {
     private int _count;
