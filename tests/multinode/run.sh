@@ -50,13 +50,13 @@ ConnectionStrings__OrgKeys=$(bash "$root/tests/pg-cluster.sh" start)
 export OrgKeys__ServerSecret
 OrgKeys__ServerSecret=$(head -c 32 /dev/urandom | base64)
 
-start_node() { # start_node NAME -> prints its base URL
+start_node() { # start_node NAME: sets node_url (not in a subshell, so cleanup knows the pid)
   local port
   port=$(free_port)
   mkdir -p "$work/$1"
   OrgKeys__DataDirectory=$work/$1 "$bin" serve --urls "http://127.0.0.1:$port" >"$work/$1.log" 2>&1 </dev/null &
   pids+=($!)
-  echo "http://127.0.0.1:$port"
+  node_url=http://127.0.0.1:$port
 }
 wait_up() { # wait_up URL LOG
   for _ in $(seq 1 120); do
@@ -69,8 +69,10 @@ wait_up() { # wait_up URL LOG
 }
 
 # Both start at once on an empty database: both run the migrations.
-a=$(start_node a)
-b=$(start_node b)
+start_node a
+a=$node_url
+start_node b
+b=$node_url
 both_up() { wait_up "$a" "$work/a.log" && wait_up "$b" "$work/b.log"; }
 check "both nodes migrate the same empty database at once and start" both_up
 sql() { # sql QUERY: one value from the shared database
