@@ -4,11 +4,14 @@ using OrgKeys.Auth;
 namespace OrgKeys.Data;
 
 /// <summary>
-/// Runs before the server accepts requests: migrations (EF Core takes a database lock, so several
-/// nodes may start at once), SQLite's WAL mode, and the shared key material.
+/// Runs before the server accepts requests: migrations (under a lock, so several nodes may start
+/// at once), SQLite's WAL mode, and the shared key material.
 /// </summary>
 internal sealed class StartupTasks(IServiceProvider services) : IHostedLifecycleService
 {
+    /// <summary>The advisory lock every OrgKeys node takes to migrate ("OrgKeysM" as an integer).</summary>
+    private const long MigrationLockKey = 0x4F72674B6579734D;
+
     public static async Task InitializeAsync(IServiceProvider services, CancellationToken cancellationToken = default)
     {
         await using var scope = services.CreateAsyncScope();
@@ -19,7 +22,26 @@ internal sealed class StartupTasks(IServiceProvider services) : IHostedLifecycle
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
         }
 
-        await db.Database.MigrateAsync(cancellationToken);
+        if (db.Provider() == DatabaseProvider.Postgres)
+        {
+            // EF Core's own migration lock did not stop two nodes starting at once from both applying
+            // a later migration (the two-node test caught it): hold a session advisory lock instead.
+            await db.Database.OpenConnectionAsync(cancellationToken);
+            await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_lock({MigrationLockKey})", cancellationToken);
+            try
+            {
+                await db.Database.MigrateAsync(cancellationToken);
+            }
+            finally
+            {
+                await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_unlock({MigrationLockKey})", CancellationToken.None);
+            }
+        }
+        else
+        {
+            await db.Database.MigrateAsync(cancellationToken);
+        }
+
         await services.GetRequiredService<ServerKeyStore>().InitializeAsync(db, cancellationToken);
     }
 
