@@ -22,9 +22,16 @@ public sealed class OrgKeysApp : WebApplicationFactory<Program>
 
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "orgkeys-tests", Guid.NewGuid().ToString("N"));
     private readonly Dictionary<string, string?> _settings;
+    private readonly Action<IServiceCollection>? _services;
     private string? _postgresDatabase;
 
-    public OrgKeysApp(Dictionary<string, string?>? settings = null) => _settings = settings ?? [];
+    /// <param name="settings">Configuration over the defaults.</param>
+    /// <param name="services">Last changes to the service's services (a log capture, a cheaper password hasher).</param>
+    public OrgKeysApp(Dictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
+    {
+        _settings = settings ?? [];
+        _services = services;
+    }
 
     public FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
 
@@ -51,6 +58,7 @@ public sealed class OrgKeysApp : WebApplicationFactory<Program>
         {
             services.AddSingleton<TimeProvider>(Time);
             services.ConfigureDbContext<OrgKeysDbContext>(o => o.AddInterceptors(Commands));
+            _services?.Invoke(services);
         });
     }
 
