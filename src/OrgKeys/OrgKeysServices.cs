@@ -47,6 +47,7 @@ internal static class OrgKeysServices
             // Wrong types are a 400 that names the field, never silently coerced.
             o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
             o.SerializerOptions.MaxDepth = 16;
+            o.SerializerOptions.Converters.Add(new NulFreeStringConverter());
         });
         builder.WebHost.ConfigureKestrel(k =>
         {
