@@ -18,7 +18,7 @@ public class NulCharacterTests : WhiteLabelFixture
     {
         var response = await App.CreateClient().PostAsJsonAsync("/v1/api-login", new { username, password = "a password of some length" });
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Contains("'username'", await response.ReadErrorAsync(), StringComparison.Ordinal);
+        Assert.Equal("'username' must not contain the NUL character (U+0000).", await response.ReadErrorAsync());
     }
 
     [Fact]
