@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using OrgKeys.ApiKeys;
@@ -51,6 +52,7 @@ internal static class OrgKeysServices
             // Wrong types are a 400 that names the field, never silently coerced.
             o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
             o.SerializerOptions.MaxDepth = 16;
+            o.SerializerOptions.TypeInfoResolver = (o.SerializerOptions.TypeInfoResolver ?? new DefaultJsonTypeInfoResolver()).RefuseNul();
         });
         builder.WebHost.ConfigureKestrel(k =>
         {

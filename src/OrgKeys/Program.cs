@@ -35,6 +35,7 @@ if (command is not null)
 
 app.UseSecurityHeaders();
 app.UseApiErrors();
+app.UseNulFreeQueryStrings();
 app.UseCredentialFloodGuard();
 app.UseAuthentication();
 app.UseAuthorization();

@@ -2,7 +2,12 @@
 # Conformance: the unmodified edge-impulse-api npm client against the Release build of OrgKeys.
 # Starts the service on a free port with a fresh data folder, creates users with the operator
 # CLI, runs `node --test` on test/*.test.js, then stops the service and removes the folder.
-# Build first: dotnet build OrgKeys.slnx -c Release. Exit code: the test runner's.
+# Contract check: the tests talk to the service through a Prism proxy (@stoplight/prism-cli)
+# that validates every response against the service's own /v1/openapi.json; any violation it
+# logs (error or warning) fails the run, counted as one more test ("contract check"). Prism hangs
+# on request bodies that are not JSON (stoplightio/prism#2664), so the few tests that send broken
+# JSON on purpose send it straight to the service (ORGKEYS_UPSTREAM_URL); everything else goes through Prism.
+# Build first: dotnet build OrgKeys.slnx -c Release. Exit code: the test runner's, or 1 on a violation.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -12,8 +17,12 @@ bin=$root/src/OrgKeys/bin/Release/net10.0/OrgKeys
 
 work=$(mktemp -d /tmp/orgkeys-conformance.XXXXXX)
 server_pid=
+prism_pid=
 
 cleanup() {
+  if [[ -n $prism_pid ]] && kill -0 "$prism_pid" 2>/dev/null; then
+    kill "$prism_pid" 2>/dev/null || true
+  fi
   if [[ -n $server_pid ]] && kill -0 "$server_pid" 2>/dev/null; then
     kill "$server_pid" 2>/dev/null || true
     for _ in $(seq 1 50); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
@@ -103,7 +112,35 @@ wl_id=$("$bin" whitelabels create --name "Conformance" --domain conformance.exam
 whitelabel="{\"id\":$wl_id,\"adminOrganizationId\":$wl_admin_org}"
 echo "conformance: white label created: $whitelabel"
 
-export ORGKEYS_BASE_URL=$base_url ORGKEYS_PASSWORD=$password ORGKEYS_USERS=$users ORGKEYS_WHITELABEL=$whitelabel
+# The contract check: Prism in front of the service, validating each response against our own
+# document. Requests are not validated (the suites send bad input on purpose), and the copy Prism
+# reads has no security requirements, since Prism would otherwise answer 401 itself, never asking us.
+node -e '
+  fetch(process.argv[1]).then((r) => r.json()).then((doc) => {
+    delete doc.security;
+    for (const path of Object.values(doc.paths)) for (const op of Object.values(path)) if (op && typeof op === "object") delete op.security;
+    require("node:fs").writeFileSync(process.argv[2], JSON.stringify(doc));
+  }).catch((e) => { console.error(e); process.exit(1); });' "$base_url/v1/openapi.json" "$work/openapi.json"
+prism_port=$((20000 + RANDOM % 40000))
+while port_in_use "$prism_port" || ((prism_port == port)); do prism_port=$((20000 + RANDOM % 40000)); done
+prism_url=http://127.0.0.1:$prism_port
+prism_log=$work/prism.log
+# Without --errors Prism forwards the service's own answer and logs each violation in detail.
+"$here/node_modules/.bin/prism" proxy "$work/openapi.json" "$base_url" --validate-request=false \
+  -h 127.0.0.1 -p "$prism_port" >"$prism_log" 2>&1 </dev/null &
+prism_pid=$!
+deadline=$((SECONDS + 60))
+until http_ok "$prism_url/v1/api-health"; do
+  if ! kill -0 "$prism_pid" 2>/dev/null || ((SECONDS >= deadline)); then
+    echo "conformance: the Prism proxy did not come up; its log:" >&2
+    tail -n 40 "$prism_log" >&2 || true
+    exit 1
+  fi
+  sleep 0.5
+done
+echo "conformance: contract check through Prism at $prism_url"
+
+export ORGKEYS_BASE_URL=$prism_url ORGKEYS_UPSTREAM_URL=$base_url ORGKEYS_PASSWORD=$password ORGKEYS_USERS=$users ORGKEYS_WHITELABEL=$whitelabel
 
 # Readable output on stdout; TAP to a file, whose top-level "# pass N" / "# fail N" lines end the output.
 rc=0
@@ -117,4 +154,17 @@ if ((rc != 0)); then
   tail -n 30 "$server_log" || true
 fi
 grep -E '^# (tests|pass|fail|cancelled|skipped|todo) [0-9]+$' "$work/results.tap" || echo "# fail 1"
+
+# Prism logs each response that does not match the document as "Violation: …" (warnings too,
+# such as a status the operation does not list), and its own failures as "Request terminated
+# with error": any one fails the contract check.
+forwarded=$(grep -c 'Received forward response' "$prism_log" || true)
+if grep -qE 'Violation|Request terminated with error' "$prism_log"; then
+  echo "conformance: contract check failed: responses that do not match /v1/openapi.json:"
+  grep -E -B3 'Violation|Request terminated with error' "$prism_log" | sed 's/\x1b\[[0-9;]*[A-Za-z]//g' | head -n 80
+  echo "# fail 1"
+  exit 1
+fi
+echo "conformance: contract check passed: $forwarded responses matched /v1/openapi.json"
+echo "# pass 1"
 exit "$rc"

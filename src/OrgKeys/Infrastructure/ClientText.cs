@@ -2,7 +2,11 @@ using System.Diagnostics.CodeAnalysis;
 
 namespace OrgKeys.Infrastructure;
 
-/// <summary>Checks on strings a client sent, before they reach the database.</summary>
+/// <summary>
+/// Checks on strings a client sent, before they reach the database. Request bodies and query strings
+/// are already refused with a NUL at the edge (<see cref="NulCharacters"/>); this guards the domain
+/// rules the CLI shares.
+/// </summary>
 public static class ClientText
 {
     /// <summary>

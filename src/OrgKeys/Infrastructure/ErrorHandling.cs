@@ -63,6 +63,11 @@ internal sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> l
 
     private static string Describe(BadHttpRequestException bad)
     {
+        if (bad.InnerException is NulCharacterException nul)
+        {
+            return nul.Message;
+        }
+
         if (bad.InnerException is JsonException json)
         {
             var field = json.Path is { Length: > 2 } path ? path.TrimStart('$', '.') : null;

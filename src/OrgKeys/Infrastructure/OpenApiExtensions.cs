@@ -42,6 +42,17 @@ internal static class OpenApiExtensions
                         .Select(name => new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(name, context.Document)] = [] })];
                 }
 
+                // Any status an operation does not list (401 from authentication, 403, 413, 415, 429 …)
+                // still has the contract's error shape, so a contract check validates error bodies too.
+                operation.Responses ??= [];
+                operation.Responses["default"] = new OpenApiResponse
+                {
+                    Description = "Error: {success: false, error}.",
+                    Content = new Dictionary<string, OpenApiMediaType>
+                    {
+                        ["application/json"] = new() { Schema = new OpenApiSchemaReference(nameof(ApiError), context.Document) },
+                    },
+                };
                 return Task.CompletedTask;
             });
         });

@@ -38,11 +38,6 @@ public static class MemberEndpoints
             return ApiResults.BadRequest("'usernameOrEmail' is required.");
         }
 
-        if (ClientText.HasNul(request.UsernameOrEmail))
-        {
-            return ApiResults.BadRequest("'usernameOrEmail' must not contain the NUL character.");
-        }
-
         if (ParseRole(request.Role) is not { } role)
         {
             return ApiResults.BadRequest("'role' is required and must be 'admin', 'member' or 'guest'.");

@@ -35,11 +35,6 @@ public static class LoginEndpoints
             return ApiResults.BadRequest("'username' is required.");
         }
 
-        if (ClientText.HasNul(request.Username))
-        {
-            return ApiResults.BadRequest("'username' must not contain the NUL character.");
-        }
-
         if (string.IsNullOrEmpty(request.Password) || request.Password.Length > UserService.MaxPasswordLength)
         {
             return ApiResults.BadRequest("'password' is required.");

@@ -73,7 +73,7 @@ public static partial class WhiteLabelEndpoints
             return ApiResults.BadRequest("Give exactly one of 'adminId' or 'adminEmail': the user who will administer the organization.");
         }
 
-        if (request.AdminEmail is { Length: > 254 } || ClientText.HasNul(request.AdminEmail))
+        if (request.AdminEmail is { Length: > 254 })
         {
             return ApiResults.BadRequest("'adminEmail' must be an e-mail address.");
         }
@@ -106,9 +106,9 @@ public static partial class WhiteLabelEndpoints
             return ApiResults.BadRequest("'offset' must be 0 or more.");
         }
 
-        if (search is { Length: > 128 } || ClientText.HasNul(search))
+        if (search is { Length: > 128 })
         {
-            return ApiResults.BadRequest("'search' must be at most 128 characters, without the NUL character.");
+            return ApiResults.BadRequest("'search' must be at most 128 characters.");
         }
 
         var query = whiteLabels.InnerOrganizations(whiteLabel.WhiteLabelId, includeDeleted ?? false);

@@ -24,9 +24,16 @@ public sealed class OrgKeysApp : WebApplicationFactory<Program>
 
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "orgkeys-tests", Guid.NewGuid().ToString("N"));
     private readonly Dictionary<string, string?> _settings;
+    private readonly Action<IServiceCollection>? _services;
     private string? _postgresDatabase;
 
-    public OrgKeysApp(Dictionary<string, string?>? settings = null) => _settings = settings ?? [];
+    /// <param name="settings">Configuration over the defaults.</param>
+    /// <param name="services">Last changes to the service's services (a log capture, a cheaper password hasher).</param>
+    public OrgKeysApp(Dictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
+    {
+        _settings = settings ?? [];
+        _services = services;
+    }
 
     public FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
 
@@ -64,23 +71,8 @@ public sealed class OrgKeysApp : WebApplicationFactory<Program>
         {
             services.AddSingleton<TimeProvider>(Time);
             services.ConfigureDbContext<OrgKeysDbContext>(o => o.AddInterceptors(Commands));
+            _services?.Invoke(services);
         });
-        if (Logs is not null)
-        {
-            // A rule for this provider beats the configured per-category levels: it sees everything.
-            builder.ConfigureLogging(logging => logging.AddProvider(Logs).SetMinimumLevel(LogLevel.Trace)
-                .AddFilter<CapturedLogs>(null, LogLevel.Trace));
-        }
-    }
-
-    /// <summary>Every log line at every level, when the test asked for them with <see cref="CaptureLogs"/>.</summary>
-    public CapturedLogs? Logs { get; private set; }
-
-    /// <summary>Capture every log line from now on; call before the first request.</summary>
-    public OrgKeysApp CaptureLogs()
-    {
-        Logs = new CapturedLogs();
-        return this;
     }
 
     public async Task<int> CreateUserAsync(string username, string? email = null, string password = Password)
@@ -169,38 +161,6 @@ public sealed class OrgKeysApp : WebApplicationFactory<Program>
 }
 
 /// <summary>Every command EF Core sends (queries, updates, scalars), sync or async.</summary>
-/// <summary>A logger provider that keeps every message, exception and structured value as text.</summary>
-public sealed class CapturedLogs : ILoggerProvider
-{
-    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _lines = new();
-
-    public IReadOnlyCollection<string> Lines => _lines;
-
-    public ILogger CreateLogger(string categoryName) => new Logger(categoryName, _lines);
-
-    public void Dispose()
-    {
-    }
-
-    private sealed class Logger(string category, System.Collections.Concurrent.ConcurrentQueue<string> lines) : ILogger
-    {
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull
-        {
-            lines.Enqueue($"{category} scope: {state}");
-            return null;
-        }
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            var values = state is IEnumerable<KeyValuePair<string, object?>> pairs ? string.Join(" ", pairs.Select(p => $"{p.Key}={p.Value}")) : "";
-            lines.Enqueue($"{logLevel} {category}: {formatter(state, exception)} {values} {exception}");
-        }
-    }
-}
-
 public sealed class CommandCounter : DbCommandInterceptor
 {
     private int _count;

@@ -14,7 +14,9 @@ function requireEnv(name) {
     return value;
 }
 
+// The Prism proxy that checks every response against /v1/openapi.json; the service itself behind it.
 const baseUrl = requireEnv('ORGKEYS_BASE_URL');
+const upstreamUrl = process.env.ORGKEYS_UPSTREAM_URL || baseUrl;
 const password = requireEnv('ORGKEYS_PASSWORD');
 const users = JSON.parse(requireEnv('ORGKEYS_USERS'));
 // {"id": N, "adminOrganizationId": N}: the white label run.sh created with the CLI; wally administers it.
@@ -75,7 +77,9 @@ async function rawRequest(method, path, { apiKey, jwt, body } = {}) {
     if (apiKey) headers['x-api-key'] = apiKey;
     if (jwt) headers['x-jwt-token'] = jwt;
     if (body !== undefined) headers['Content-Type'] = 'application/json';
-    const res = await fetch(`${baseUrl}/v1${path}`, {
+    // Prism hangs on a body that is not JSON (stoplightio/prism#2664): such bodies go to the service directly.
+    const url = typeof body === 'string' && !isJson(body) ? upstreamUrl : baseUrl;
+    const res = await fetch(`${url}/v1${path}`, {
         method,
         headers,
         body: body === undefined ? undefined : (typeof body === 'string' ? body : JSON.stringify(body)),
@@ -88,6 +92,15 @@ async function rawRequest(method, path, { apiKey, jwt, body } = {}) {
         json = undefined;
     }
     return { status: res.status, json, text };
+}
+
+function isJson(text) {
+    try {
+        JSON.parse(text);
+        return true;
+    } catch {
+        return false;
+    }
 }
 
 /** Asserts a failure response has the contract's shape {success:false, error}. */
