@@ -6,6 +6,7 @@ using OrgKeys.ForwardAuth;
 using OrgKeys.Health;
 using OrgKeys.Infrastructure;
 using OrgKeys.Members;
+using OrgKeys.Observability;
 using OrgKeys.Organizations;
 using OrgKeys.Throttling;
 using OrgKeys.Users;
@@ -27,6 +28,7 @@ if (command is not null)
 }
 
 builder.AddOrgKeys();
+builder.AddOrgKeysMetrics();
 var app = builder.Build();
 if (command is not null)
 {
@@ -34,6 +36,7 @@ if (command is not null)
 }
 
 app.UseSecurityHeaders();
+app.UseOrgKeysMetrics();
 app.UseApiErrors();
 app.UseNulFreeQueryStrings();
 app.UseCredentialFloodGuard();

@@ -50,11 +50,11 @@ ConnectionStrings__OrgKeys=$(bash "$root/tests/pg-cluster.sh" start)
 export OrgKeys__ServerSecret
 OrgKeys__ServerSecret=$(head -c 32 /dev/urandom | base64)
 
-start_node() { # start_node NAME: sets node_url (not in a subshell, so cleanup knows the pid)
+start_node() { # start_node NAME [VAR=VALUE...]: sets node_url (not in a subshell, so cleanup knows the pid)
   local port
   port=$(free_port)
   mkdir -p "$work/$1"
-  OrgKeys__DataDirectory=$work/$1 "$bin" serve --urls "http://127.0.0.1:$port" >"$work/$1.log" 2>&1 </dev/null &
+  env "${@:2}" OrgKeys__DataDirectory="$work/$1" "$bin" serve --urls "http://127.0.0.1:$port" >"$work/$1.log" 2>&1 </dev/null &
   pids+=($!)
   node_url=http://127.0.0.1:$port
 }
@@ -71,7 +71,8 @@ wait_up() { # wait_up URL LOG
 # Both start at once on an empty database: both run the migrations.
 start_node a
 a=$node_url
-start_node b
+# B logs in JSON, as an operator feeding a log pipeline would ask.
+start_node b Logging__Console__FormatterName=json
 b=$node_url
 both_up() { wait_up "$a" "$work/a.log" && wait_up "$b" "$work/b.log"; }
 check "both nodes migrate the same empty database at once and start" both_up
@@ -149,6 +150,24 @@ stopped_on_a() {
   return 1
 }
 check "its keys stop on A within one second" stopped_on_a
+
+# Observability: Prometheus metrics for this machine only, JSON logs on request.
+scrape_a() { curl -fs "$a/metrics" >"$work/a.metrics"; }
+counted_on_a() {
+  scrape_a && grep -E '^orgkeys_authentications_total\{[^}]*scheme="x-api-key"' "$work/a.metrics" >/dev/null \
+    && grep -E '^http_server_request_duration_seconds_count\{' "$work/a.metrics" >/dev/null
+}
+check "A's /metrics counts the key checks and requests it served" counted_on_a
+proxied_metrics() { [[ $(status -H "X-Forwarded-For: 203.0.113.7" "$a/metrics") == 404 ]]; }
+check "/metrics through a proxy (X-Forwarded-For) is a 404" proxied_metrics
+json_logs() {
+  node -e '
+    const lines = require("fs").readFileSync(process.argv[1], "utf8").split("\n").filter(l => l.trim());
+    if (lines.length === 0) { console.error("no log lines"); process.exit(1); }
+    for (const l of lines) { const e = JSON.parse(l); if (!e.Timestamp && !e.LogLevel) { console.error("not a log entry: " + l); process.exit(1); } }
+  ' "$work/b.log"
+}
+check "node B, started with Logging__Console__FormatterName=json, logs one JSON object per line" json_logs
 
 echo "# pass $pass"
 echo "# fail $fail"

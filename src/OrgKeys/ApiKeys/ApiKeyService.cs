@@ -3,6 +3,7 @@ using OrgKeys.Audit;
 using OrgKeys.Auth.Caching;
 using OrgKeys.Data;
 using OrgKeys.Data.Entities;
+using OrgKeys.Observability;
 
 namespace OrgKeys.ApiKeys;
 
@@ -27,7 +28,7 @@ public sealed record KeyOrigin(int? UserId, int? ApiKeyId, DateTime? NotAfter, i
 
 /// <summary>Mints keys: the secret is returned once and only its HMAC and a masked hint are stored.</summary>
 public sealed class ApiKeyService(
-    OrgKeysDbContext db, ApiKeyHasher hasher, ApiKeyBatchWriter inserts, AuditLog audit, AuthCache cache, TimeProvider time)
+    OrgKeysDbContext db, ApiKeyHasher hasher, ApiKeyBatchWriter inserts, AuditLog audit, AuthCache cache, OrgKeysMetrics metrics, TimeProvider time)
 {
     public async Task<(CreateKeyOutcome Outcome, int Id, string Secret)> CreateAsync(
         int organizationId, NewApiKey request, KeyOrigin origin, CancellationToken cancellationToken)
@@ -95,6 +96,7 @@ public sealed class ApiKeyService(
                 : throw new InvalidOperationException("The API key could not be stored.");
         }
 
+        metrics.KeyCreated(byWhiteLabel: origin.WhiteLabelId is not null);
         return (CreateKeyOutcome.Created, id.Value, secret);
     }
 }

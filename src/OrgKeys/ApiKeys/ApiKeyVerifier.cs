@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using OrgKeys.Auth.Caching;
 using OrgKeys.Data;
 using OrgKeys.Data.Entities;
+using OrgKeys.Observability;
 
 namespace OrgKeys.ApiKeys;
 
@@ -24,11 +25,11 @@ public sealed class ApiKeyVerifier(ApiKeyHasher hasher, AuthCache cache, TimePro
 {
     public const string InvalidKey = "Invalid API key.";
 
-    public async ValueTask<(VerifiedApiKey? Key, string? Failure)> VerifyAsync(string presented, CancellationToken cancellationToken)
+    public async ValueTask<(VerifiedApiKey? Key, string? Failure, AuthOutcome Outcome)> VerifyAsync(string presented, CancellationToken cancellationToken)
     {
         if (!ApiKeyFormat.IsPlausible(presented))
         {
-            return (null, InvalidKey);
+            return (null, InvalidKey, AuthOutcome.Malformed);
         }
 
         var hash = hasher.Hash(presented);
@@ -38,7 +39,7 @@ public sealed class ApiKeyVerifier(ApiKeyHasher hasher, AuthCache cache, TimePro
         {
             if (cache.TryGet(cache.UnknownKeys, id, now, out _))
             {
-                return (null, InvalidKey);
+                return (null, InvalidKey, AuthOutcome.Unknown);
             }
 
             var generation = cache.Generation;
@@ -46,7 +47,7 @@ public sealed class ApiKeyVerifier(ApiKeyHasher hasher, AuthCache cache, TimePro
             if (row is null)
             {
                 cache.Fill(cache.UnknownKeys, id, true, generation, now);
-                return (null, InvalidKey);
+                return (null, InvalidKey, AuthOutcome.Unknown);
             }
 
             cache.Fill(cache.ApiKeys, id, row, generation, now);
@@ -54,15 +55,15 @@ public sealed class ApiKeyVerifier(ApiKeyHasher hasher, AuthCache cache, TimePro
 
         if (row.Revoked)
         {
-            return (null, "This API key has been revoked.");
+            return (null, "This API key has been revoked.", AuthOutcome.Revoked);
         }
 
         if (row.Key.ExpiresAt <= now.UtcDateTime)
         {
-            return (null, "This API key has expired.");
+            return (null, "This API key has expired.", AuthOutcome.Expired);
         }
 
-        return (row.Key, null);
+        return (row.Key, null, AuthOutcome.Accepted);
     }
 
     private async Task<CachedApiKey?> LoadAsync(byte[] hash, CancellationToken cancellationToken)

@@ -3,6 +3,7 @@ using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using OrgKeys.ApiKeys;
+using OrgKeys.Observability;
 
 namespace OrgKeys.Auth;
 
@@ -13,6 +14,7 @@ internal sealed class ApiKeyAuthenticationHandler(
     UrlEncoder encoder,
     ApiKeyVerifier verifier,
     ApiKeyUsageTracker usage,
+    OrgKeysMetrics metrics,
     TimeProvider time)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
@@ -25,10 +27,12 @@ internal sealed class ApiKeyAuthenticationHandler(
 
         if (values.Count != 1 || string.IsNullOrEmpty(values[0]))
         {
-            return AuthenticateResult.Fail("Invalid API key.");
+            metrics.Authenticated(CredentialKind.ApiKey, AuthOutcome.Malformed);
+            return AuthenticateResult.Fail(ApiKeyVerifier.InvalidKey);
         }
 
-        var (key, failure) = await verifier.VerifyAsync(values[0]!, Context.RequestAborted);
+        var (key, failure, outcome) = await verifier.VerifyAsync(values[0]!, Context.RequestAborted);
+        metrics.Authenticated(CredentialKind.ApiKey, outcome);
         if (key is null)
         {
             return AuthenticateResult.Fail(failure!);

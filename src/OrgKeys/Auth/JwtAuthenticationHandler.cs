@@ -3,6 +3,7 @@ using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using OrgKeys.Auth.Caching;
+using OrgKeys.Observability;
 
 namespace OrgKeys.Auth;
 
@@ -20,7 +21,8 @@ internal sealed class JwtAuthenticationHandler(
     ILoggerFactory logger,
     UrlEncoder encoder,
     SessionTokens tokens,
-    AccessLookup access)
+    AccessLookup access,
+    OrgKeysMetrics metrics)
     : AuthenticationHandler<JwtAuthenticationOptions>(options, logger, encoder)
 {
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
@@ -44,21 +46,27 @@ internal sealed class JwtAuthenticationHandler(
             return AuthenticateResult.NoResult();
         }
 
+        var kind = Options.FromCookie ? CredentialKind.JwtCookie : CredentialKind.JwtHeader;
         var check = await tokens.ValidateAsync(token);
         if (check.Expired)
         {
+            metrics.Authenticated(kind, AuthOutcome.Expired);
             return AuthenticateResult.Fail("Your JWT token has expired. Log in again.");
         }
 
         if (!check.IsValid)
         {
+            metrics.Authenticated(kind, AuthOutcome.Invalid);
             return AuthenticateResult.Fail("Invalid JWT token.");
         }
 
         if (!await access.IsSessionCurrentAsync(check.UserId, check.SessionVersion, Context.RequestAborted))
         {
+            metrics.Authenticated(kind, AuthOutcome.SessionEnded);
             return AuthenticateResult.Fail("Your session has ended. Log in again.");
         }
+
+        metrics.Authenticated(kind, AuthOutcome.Accepted);
 
         var principal = new ClaimsPrincipal(new UserIdentity(check.UserId, Scheme.Name));
         return AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme.Name));

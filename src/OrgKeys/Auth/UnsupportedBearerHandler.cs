@@ -1,6 +1,7 @@
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
+using OrgKeys.Observability;
 
 namespace OrgKeys.Auth;
 
@@ -11,9 +12,13 @@ namespace OrgKeys.Auth;
 internal sealed class UnsupportedBearerHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
-    UrlEncoder encoder)
+    UrlEncoder encoder,
+    OrgKeysMetrics metrics)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
-    protected override Task<AuthenticateResult> HandleAuthenticateAsync() =>
-        Task.FromResult(AuthenticateResult.Fail("OAuth access tokens (Authorization: Bearer) are not accepted by this server."));
+    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        metrics.Authenticated(CredentialKind.Bearer, AuthOutcome.Unsupported);
+        return Task.FromResult(AuthenticateResult.Fail("OAuth access tokens (Authorization: Bearer) are not accepted by this server."));
+    }
 }

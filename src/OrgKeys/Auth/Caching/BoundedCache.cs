@@ -12,10 +12,15 @@ public sealed class BoundedCache<TKey, TValue>(int capacity, TimeSpan lifetime)
 {
     private readonly ConcurrentDictionary<TKey, Entry> _entries = new();
     private int _count;
+    private long _hits;
+    private long _misses;
 
     public int Capacity { get; } = capacity;
 
     public int Count => _entries.Count;
+
+    /// <summary>Hits and misses since start, for the cache hit ratio metric.</summary>
+    public (long Hits, long Misses) Lookups => (Volatile.Read(ref _hits), Volatile.Read(ref _misses));
 
     public bool TryGet(TKey key, DateTimeOffset now, out TValue value)
     {
@@ -23,6 +28,7 @@ public sealed class BoundedCache<TKey, TValue>(int capacity, TimeSpan lifetime)
         {
             if (now < entry.Until)
             {
+                Interlocked.Increment(ref _hits);
                 value = entry.Value;
                 return true;
             }
@@ -30,6 +36,7 @@ public sealed class BoundedCache<TKey, TValue>(int capacity, TimeSpan lifetime)
             Remove(key);
         }
 
+        Interlocked.Increment(ref _misses);
         value = default!;
         return false;
     }

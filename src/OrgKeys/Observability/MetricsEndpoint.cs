@@ -1,0 +1,49 @@
+using System.Net;
+using OpenTelemetry.Metrics;
+
+namespace OrgKeys.Observability;
+
+/// <summary>
+/// Prometheus metrics at <c>/metrics</c> (OpenTelemetry's exporter): ASP.NET Core's request and
+/// Kestrel metrics, and OrgKeys' own (<see cref="OrgKeysMetrics"/>). The counts say how busy a
+/// platform is and how often it is attacked, so by default they are shown only to this machine
+/// (a loopback caller that no proxy forwarded); <c>OrgKeys:Metrics:Port</c> serves them instead on
+/// a port of their own, to whoever reaches it. Everyone else gets the 404 of any unknown path.
+/// </summary>
+internal static class MetricsEndpoint
+{
+    public const string Path = "/metrics";
+    private static readonly string[] ForwardingHeaders = ["Forwarded", "X-Forwarded-For", "X-Real-IP"];
+
+    public static WebApplicationBuilder AddOrgKeysMetrics(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<OrgKeysMetrics>();
+        if (builder.Configuration.GetValue("OrgKeys:Metrics:Enabled", true))
+        {
+            builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
+                .AddMeter(OrgKeysMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel")
+                .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0));
+        }
+
+        return builder;
+    }
+
+    public static WebApplication UseOrgKeysMetrics(this WebApplication app)
+    {
+        // Created now, so its counters are exported from the first scrape.
+        app.Services.GetRequiredService<OrgKeysMetrics>();
+        if (!app.Configuration.GetValue("OrgKeys:Metrics:Enabled", true))
+        {
+            return app;
+        }
+
+        var port = app.Configuration.GetValue<int?>("OrgKeys:Metrics:Port");
+        app.UseOpenTelemetryPrometheusScrapingEndpoint(http =>
+            http.Request.Path == Path && (port is { } only ? http.Connection.LocalPort == only : IsLocalAndDirect(http)));
+        return app;
+    }
+
+    private static bool IsLocalAndDirect(HttpContext http) =>
+        http.Connection.RemoteIpAddress is { } address && IPAddress.IsLoopback(address)
+        && !ForwardingHeaders.Any(http.Request.Headers.ContainsKey);
+}

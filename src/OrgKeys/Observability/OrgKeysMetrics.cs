@@ -1,0 +1,113 @@
+using System.Diagnostics.Metrics;
+using OrgKeys.Auth.Caching;
+
+namespace OrgKeys.Observability;
+
+/// <summary>How the credential was carried: the <c>scheme</c> label of the authentication metric.</summary>
+public enum CredentialKind
+{
+    ApiKey,
+    JwtHeader,
+    JwtCookie,
+    Bearer,
+}
+
+/// <summary>Why a credential was accepted or refused, as the <c>reason</c> label of the authentication metric.</summary>
+public enum AuthOutcome
+{
+    Accepted,
+    /// <summary>Not even shaped like a credential of its kind (wrong prefix, length or checksum; several headers).</summary>
+    Malformed,
+    /// <summary>Well-formed, but no such key exists.</summary>
+    Unknown,
+    Revoked,
+    Expired,
+    /// <summary>A token whose signature, issuer, audience or algorithm did not check out.</summary>
+    Invalid,
+    /// <summary>A token of a user who logged out, changed their password, or was disabled or deleted.</summary>
+    SessionEnded,
+    /// <summary>A kind of credential this server does not accept (OAuth Bearer until issue 4).</summary>
+    Unsupported,
+}
+
+/// <summary>
+/// OrgKeys' own metrics, beside ASP.NET Core's request metrics, exported at <c>/metrics</c>.
+/// The hot path only increments plain counters (no tag lookup per request); the meter reads them
+/// when Prometheus scrapes.
+/// </summary>
+public sealed class OrgKeysMetrics : IDisposable
+{
+    public const string MeterName = "OrgKeys";
+
+    /// <summary>The <c>scheme</c> labels, by <see cref="CredentialKind"/>, in the contract's words.</summary>
+    private static readonly string[] Schemes = ["x-api-key", "x-jwt-token", "jwt-cookie", "bearer"];
+
+    private static readonly AuthOutcome[] Outcomes = Enum.GetValues<AuthOutcome>();
+    private static readonly string[] Reasons = Outcomes.Select(o => o switch
+    {
+        AuthOutcome.SessionEnded => "session_ended",
+        _ => o.ToString().ToLowerInvariant(),
+    }).ToArray();
+
+    private readonly Meter _meter;
+    private readonly long[] _authentications = new long[Schemes.Length * Outcomes.Length];
+    private readonly Counter<long> _keysCreated;
+
+    public OrgKeysMetrics(IMeterFactory meters, AuthCache cache)
+    {
+        _meter = meters.Create(MeterName);
+        _meter.CreateObservableCounter("orgkeys.authentications", ObserveAuthentications, "{credential}",
+            "Credentials checked, by scheme, result (accepted or refused) and reason.");
+        _keysCreated = _meter.CreateCounter<long>("orgkeys.api_keys.created", "{key}",
+            "API keys created, by origin: an organization's own, or minted by a white label admin.");
+
+        (string Name, Func<(long Hits, long Misses)> Read)[] caches =
+        [
+            ("api_keys", () => cache.ApiKeys.Lookups),
+            ("unknown_keys", () => cache.UnknownKeys.Lookups),
+            ("users", () => cache.Users.Lookups),
+            ("memberships", () => cache.Memberships.Lookups),
+        ];
+        _meter.CreateObservableCounter("orgkeys.auth_cache.lookups", () => caches.SelectMany(c =>
+        {
+            var (hits, misses) = c.Read();
+            return new[]
+            {
+                new Measurement<long>(hits, new("cache", c.Name), new("result", "hit")),
+                new Measurement<long>(misses, new("cache", c.Name), new("result", "miss")),
+            };
+        }), "{lookup}", "Lookups in the in-memory authentication cache, by cache and result.");
+        _meter.CreateObservableGauge("orgkeys.auth_cache.hit_ratio", () => caches.Select(c =>
+        {
+            var (hits, misses) = c.Read();
+            return new Measurement<double>(hits + misses == 0 ? 0 : (double)hits / (hits + misses), new KeyValuePair<string, object?>("cache", c.Name));
+        }), null, "Hits over lookups since start, by cache.");
+    }
+
+    /// <summary>One credential checked.</summary>
+    public void Authenticated(CredentialKind kind, AuthOutcome outcome) =>
+        Interlocked.Increment(ref _authentications[((int)kind * Outcomes.Length) + (int)outcome]);
+
+    public void KeyCreated(bool byWhiteLabel) =>
+        _keysCreated.Add(1, new KeyValuePair<string, object?>("origin", byWhiteLabel ? "whitelabel" : "organization"));
+
+    public void Dispose() => _meter.Dispose();
+
+    private IEnumerable<Measurement<long>> ObserveAuthentications()
+    {
+        for (var scheme = 0; scheme < Schemes.Length; scheme++)
+        {
+            for (var outcome = 0; outcome < Outcomes.Length; outcome++)
+            {
+                var count = Volatile.Read(ref _authentications[(scheme * Outcomes.Length) + outcome]);
+                if (count > 0)
+                {
+                    yield return new(count,
+                        new("scheme", Schemes[scheme]),
+                        new("result", outcome == (int)AuthOutcome.Accepted ? "accepted" : "refused"),
+                        new("reason", Reasons[outcome]));
+                }
+            }
+        }
+    }
+}
