@@ -25,18 +25,18 @@ public class NulCharacterTests : WhiteLabelFixture
     public async Task Bodies_WithNulInAnyString_Are400_AndStoreNothing()
     {
         var before = await App.WithDbAsync(db => Task.FromResult((db.Organizations.Count(), db.ApiKeys.Count(), db.Members.Count())));
-        var requests = new (string Path, object Body)[]
+        var requests = new (string Path, object Body, string Field)[]
         {
-            ("/v1/api/organizations/create", new { organizationName = "Nul\u0000Corp" }),
-            ($"/v1/api/organizations/{AdminOrg}/apikeys", new { name = "nul\u0000key", role = "member" }),
-            ($"/v1/api/organizations/{AdminOrg}/members/add", new { usernameOrEmail = "ivan\u0000", role = "member" }),
-            ($"{WhiteLabelPath()}/organizations", new { organizationName = "Inner", adminEmail = "ivan@example.com\u0000" }),
+            ("/v1/api/organizations/create", new { organizationName = "Nul\u0000Corp" }, "organizationName"),
+            ($"/v1/api/organizations/{AdminOrg}/apikeys", new { name = "nul\u0000key", role = "member" }, "name"),
+            ($"/v1/api/organizations/{AdminOrg}/members/add", new { usernameOrEmail = "ivan\u0000", role = "member" }, "usernameOrEmail"),
+            ($"{WhiteLabelPath()}/organizations", new { organizationName = "Inner", adminEmail = "ivan@example.com\u0000" }, "adminEmail"),
         };
-        foreach (var (path, body) in requests)
+        foreach (var (path, body, field) in requests)
         {
             var response = await Alice.PostAsJsonAsync(path, body);
             Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{path}: {(int)response.StatusCode}");
-            await response.ReadErrorAsync();
+            Assert.Equal($"'{field}' must not contain the NUL character (U+0000).", await response.ReadErrorAsync());
         }
 
         Assert.Equal(before, await App.WithDbAsync(db => Task.FromResult((db.Organizations.Count(), db.ApiKeys.Count(), db.Members.Count()))));
