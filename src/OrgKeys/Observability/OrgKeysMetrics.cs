@@ -67,6 +67,7 @@ public sealed class OrgKeysMetrics : IDisposable
             ("unknown_keys", () => cache.UnknownKeys.Lookups),
             ("users", () => cache.Users.Lookups),
             ("memberships", () => cache.Memberships.Lookups),
+            ("organizations", () => cache.Organizations.Lookups),
         ];
         _meter.CreateObservableCounter("orgkeys.auth_cache.lookups", () => caches.SelectMany(c =>
         {

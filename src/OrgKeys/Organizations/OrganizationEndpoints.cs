@@ -45,8 +45,7 @@ public static class OrganizationEndpoints
     public static async Task<Results<Ok<GetOrganizationInfoResponse>, NotFound<ApiError>>> GetOrganizationInfo(
         int organizationId, OrganizationService organizations, CancellationToken cancellationToken)
     {
-        var found = await organizations.ListAsync(organizations.ById(organizationId), cancellationToken);
-        if (found is not [var organization])
+        if (await organizations.FindAsync(organizationId, cancellationToken) is not { } organization)
         {
             return ApiResults.NotFound("Organization not found.");
         }

@@ -91,6 +91,28 @@ public sealed class OrganizationService(OrgKeysDbContext db, ApiKeyService keys,
             false, o.WhiteLabelId, o.WhiteLabelName, null, null, null, o.Created, o.DeletedDate));
     }
 
+    /// <summary>
+    /// One live organization as <c>getOrganizationInfo</c> shows it, from the cache when it is there:
+    /// member changes and deletion reach the cache like every other <see cref="AuthChange"/>.
+    /// </summary>
+    public async Task<OrganizationDto?> FindAsync(int organizationId, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        if (cache.TryGet(cache.Organizations, organizationId, now, out var cached))
+        {
+            return cached;
+        }
+
+        var generation = cache.Generation;
+        if (await ListAsync(ById(organizationId), cancellationToken) is not [var organization])
+        {
+            return null;
+        }
+
+        cache.Fill(cache.Organizations, organizationId, organization, generation, now);
+        return organization;
+    }
+
     public IQueryable<Organization> OfUser(int userId) =>
         db.Organizations.Where(o => o.Members.Any(m => m.UserId == userId));
 

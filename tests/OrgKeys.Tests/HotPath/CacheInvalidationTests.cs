@@ -26,6 +26,33 @@ public class CacheInvalidationTests : IAsyncLifetime
     private async Task<HttpStatusCode> GetOrganizationAsync(HttpClient client) =>
         (await client.GetAsync($"/v1/api/organizations/{_org}")).StatusCode;
 
+    private async Task<string[]> MembersShownAsync()
+    {
+        var body = await (await _admin.GetAsync($"/v1/api/organizations/{_org}")).ReadJsonAsync();
+        return body.GetProperty("organization").GetProperty("users").EnumerateArray()
+            .Select(u => $"{u.GetProperty("username").GetString()}:{u.GetProperty("role").GetString()}").ToArray();
+    }
+
+    [Fact]
+    public async Task OrganizationInfo_IsServedFromTheCache_AndShowsEveryMemberChangeAtOnce()
+    {
+        var (bobId, _) = await _app.SignedInUserAsync("bob");
+        Assert.Equal(["alice:admin"], await MembersShownAsync());
+        var commands = _app.Commands.Count;
+        Assert.Equal(["alice:admin"], await MembersShownAsync());
+        Assert.Equal(commands, _app.Commands.Count);
+
+        await OrgKeysApp.AddMemberAsync(_admin, _org, "bob", "member");
+        Assert.Equal(["alice:admin", "bob:member"], await MembersShownAsync());
+        await _admin.PostAsJsonAsync($"/v1/api/organizations/{_org}/members/{bobId}/role", new { role = "guest" });
+        Assert.Equal(["alice:admin", "bob:guest"], await MembersShownAsync());
+        await _admin.PostAsJsonAsync($"/v1/api/organizations/{_org}/members/remove", new { id = bobId });
+        Assert.Equal(["alice:admin"], await MembersShownAsync());
+
+        Assert.Equal(HttpStatusCode.OK, (await _admin.DeleteAsync($"/v1/api/organizations/{_org}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, await GetOrganizationAsync(_admin));
+    }
+
     [Fact]
     public async Task RevokedKey_IsRefusedAtOnce_AfterItWasCached()
     {

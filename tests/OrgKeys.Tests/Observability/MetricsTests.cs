@@ -10,9 +10,17 @@ using OrgKeys.Tests.Infrastructure;
 namespace OrgKeys.Tests.Observability;
 
 /// <summary>
+/// OpenTelemetry listens to meters by name, process-wide: with other test servers running beside
+/// it, a scrape could read their counters. These tests run alone.
+/// </summary>
+[CollectionDefinition(nameof(AloneInTheProcess), DisableParallelization = true)]
+public sealed class AloneInTheProcess;
+
+/// <summary>
 /// <c>/metrics</c> in Prometheus' text format: request metrics, credentials checked by scheme and
 /// reason, cache hits and key creations, each counted exactly; and shown only to this machine.
 /// </summary>
+[Collection(nameof(AloneInTheProcess))]
 public class MetricsTests : IAsyncLifetime
 {
     private readonly OrgKeysApp _app = new(services: services => services.AddSingleton<IStartupFilter, PeerFromHeader>());

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using OrgKeys.ApiKeys;
 using OrgKeys.Data;
 using OrgKeys.Data.Entities;
+using OrgKeys.Organizations;
 
 namespace OrgKeys.Auth.Caching;
 
@@ -13,7 +14,7 @@ public sealed record CachedUser(bool Disabled, int SessionVersion)
 
 /// <summary>
 /// What the hot path learned from the database: API keys by their HMAC, unknown keys (briefly),
-/// users' session state and membership roles. Bounded, and each entry lives at most
+/// users' session state and membership roles, and organizations as <c>getOrganizationInfo</c> shows them. Bounded, and each entry lives at most
 /// <c>OrgKeys:AuthCache:Lifetime</c>; expiry and revocation are judged on every use.
 /// <para>
 /// Correctness rests on two rules. A change is applied here after it is committed
@@ -39,12 +40,15 @@ public sealed class AuthCache
         UnknownKeys = new(capacity, lifetime);
         Users = new(capacity, lifetime);
         Memberships = new(capacity, lifetime);
+        Organizations = new(capacity, lifetime);
     }
 
     internal BoundedCache<CacheKey, CachedApiKey> ApiKeys { get; }
     internal BoundedCache<CacheKey, bool> UnknownKeys { get; }
     internal BoundedCache<int, CachedUser> Users { get; }
     internal BoundedCache<(int OrganizationId, int UserId), OrganizationRole?> Memberships { get; }
+    /// <summary>Live organizations with their members; every change to either is an <see cref="AuthChange"/>.</summary>
+    internal BoundedCache<int, OrganizationDto> Organizations { get; }
 
     /// <summary>
     /// On only while changes made by other nodes are sure to arrive: always on SQLite, and on
@@ -109,13 +113,16 @@ public sealed class AuthCache
             case AuthChangeKind.Organization:
                 ApiKeys.RemoveWhere((_, k) => k.Key.OrganizationId == id);
                 Memberships.RemoveWhere((m, _) => m.OrganizationId == id);
+                Organizations.Remove(id);
                 break;
             case AuthChangeKind.Membership:
                 Memberships.Remove((id, change.OtherId));
+                Organizations.Remove(id);
                 break;
             case AuthChangeKind.User:
                 Users.Remove(id);
                 Memberships.RemoveWhere((m, _) => m.UserId == id);
+                Organizations.RemoveWhere((_, o) => o.Users.Any(u => u.Id == id));
                 break;
             case AuthChangeKind.KeyCreated:
                 UnknownKeys.Clear();
@@ -125,6 +132,7 @@ public sealed class AuthCache
                 UnknownKeys.Clear();
                 Users.Clear();
                 Memberships.Clear();
+                Organizations.Clear();
                 break;
         }
     }
