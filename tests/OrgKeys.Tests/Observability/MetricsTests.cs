@@ -84,12 +84,7 @@ public class MetricsTests : IAsyncLifetime
     public async Task OtherMachines_GetA404(string? peer)
     {
         using var client = _app.CreateClient();
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/metrics");
-        if (peer is not null)
-        {
-            request.Headers.Add(PeerFromHeader.Header, peer);
-        }
-
+        using var request = ScrapeFrom(peer);
         var response = await client.SendAsync(request);
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.DoesNotContain("orgkeys_", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
@@ -102,8 +97,7 @@ public class MetricsTests : IAsyncLifetime
     public async Task ALoopbackCaller_ThatAProxyForwarded_GetsA404(string header, string value)
     {
         using var client = _app.CreateClient();
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/metrics");
-        request.Headers.Add(PeerFromHeader.Header, "127.0.0.1");
+        using var request = ScrapeFrom("127.0.0.1");
         request.Headers.Add(header, value);
         Assert.Equal(HttpStatusCode.NotFound, (await client.SendAsync(request)).StatusCode);
     }
@@ -113,20 +107,29 @@ public class MetricsTests : IAsyncLifetime
     {
         await using var app = new OrgKeysApp(new() { ["OrgKeys:Metrics:Port"] = "9464" }, services => services.AddSingleton<IStartupFilter, PeerFromHeader>());
         using var client = app.CreateClient();
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/metrics");
-        request.Headers.Add(PeerFromHeader.Header, "127.0.0.1");
+        using var request = ScrapeFrom("127.0.0.1");
         Assert.Equal(HttpStatusCode.NotFound, (await client.SendAsync(request)).StatusCode);
     }
 
     private async Task<string> ScrapeAsync()
     {
         using var client = _app.CreateClient();
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/metrics");
-        request.Headers.Add(PeerFromHeader.Header, "127.0.0.1");
+        using var request = ScrapeFrom("127.0.0.1");
         var response = await client.SendAsync(request);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.StartsWith("text/plain", response.Content.Headers.ContentType?.MediaType, StringComparison.Ordinal);
         return await response.Content.ReadAsStringAsync();
+    }
+
+    private static HttpRequestMessage ScrapeFrom(string? peer)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, "/metrics");
+        if (peer is not null)
+        {
+            request.Headers.Add(PeerFromHeader.Header, peer);
+        }
+
+        return request;
     }
 
     private static double Delta(string before, string after, string name, string labels) => Value(after, name, labels) - Value(before, name, labels);
