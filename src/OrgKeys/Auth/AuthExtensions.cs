@@ -32,7 +32,7 @@ internal static class AuthExtensions
 
         services.AddAuthorization(Policies.Add);
         services.AddScoped<IAuthorizationHandler, OrganizationRoleHandler>();
-        services.AddScoped<IAuthorizationHandler, WhiteLabelAdminHandler>();
+        services.AddSingleton<IAuthorizationHandler, WhiteLabelAdminHandler>();
         services.AddSingleton<IAuthorizationHandler, UserRequirementHandler>();
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, ApiAuthorizationResultHandler>();
         return services;

@@ -19,7 +19,12 @@ public sealed record WhiteLabelAccess(int WhiteLabelId, int AdminOrganizationId)
         ValueTask.FromResult(http.Features.Get<WhiteLabelAccess>());
 }
 
-internal sealed class WhiteLabelAdminHandler(OrgKeysDbContext db) : AuthorizationHandler<WhiteLabelAdminRequirement>
+/// <remarks>
+/// Every authorization resolves every handler, so this one asks for its <see cref="OrgKeysDbContext"/> only
+/// when a white label route needs it: taking it in the constructor rented a pooled context on every
+/// authenticated request.
+/// </remarks>
+internal sealed class WhiteLabelAdminHandler : AuthorizationHandler<WhiteLabelAdminRequirement>
 {
     protected override async Task HandleRequirementAsync(AuthorizationHandlerContext context, WhiteLabelAdminRequirement requirement)
     {
@@ -31,6 +36,7 @@ internal sealed class WhiteLabelAdminHandler(OrgKeysDbContext db) : Authorizatio
             return;
         }
 
+        var db = http.RequestServices.GetRequiredService<OrgKeysDbContext>();
         var whiteLabelId = await db.WhiteLabels.AsNoTracking()
             .Where(w => w.AdminOrganizationId == organizationId && w.AdminOrganization.DeletedDate == null)
             .Select(w => (int?)w.Id)
