@@ -107,6 +107,14 @@ check "a key created on A works on B" works_on_b
 custom=ei_multinode-custom-key-$(head -c 8 /dev/urandom | od -An -tx1 | tr -d ' \n')
 unknown_on_b() { [[ $(status -H "x-api-key: $custom" "$b/v1/auth/check") == 401 ]]; }
 check "a made-up custom key is refused on B" unknown_on_b
+# A refusal goes out in one write with its length (not chunked), and no answer names the server.
+refusal_framing() {
+  local headers
+  headers=$(curl -s -D - -o /dev/null -H "x-api-key: $custom" "$b/v1/auth/check" | tr -d '\r')
+  grep -qi '^content-length: [1-9]' <<<"$headers" && ! grep -qi '^transfer-encoding:' <<<"$headers" \
+    && ! grep -qi '^server:' <<<"$headers"
+}
+check "a refusal carries its length rather than chunks, and no Server header" refusal_framing
 curl -fs -o /dev/null -H "x-api-key: $admin_key" -H 'Content-Type: application/json' \
   -d "{\"name\":\"custom\",\"role\":\"member\",\"apiKey\":\"$custom\"}" "$a/v1/api/organizations/$org/apikeys"
 custom_on_b() {
