@@ -13,70 +13,7 @@ connections=${BENCH_CONNECTIONS:-50}
 warmup=3
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
-log() { printf 'bench: %s\n' "$*" >&2; }
-die() { log "error: $*"; exit 1; }
-
-for tool in wrk curl jq sqlite3 node; do
-  command -v "$tool" >/dev/null || die "$tool is missing (Debian: apt-get install -y wrk curl jq sqlite3 nodejs)"
-done
-
-if [[ ${BENCH_NO_BUILD:-0} != 1 ]]; then
-  log "building Release"
-  (cd "$root" && dotnet build OrgKeys.slnx -c Release -nologo -v quiet >/dev/null) || die "build failed"
-fi
-[[ -x $bin ]] || die "$bin not found"
-
-work=$(mktemp -d /tmp/orgkeys-bench.XXXXXX)
-export PG_CLUSTER_STATE=$work/pg-cluster.state
-server_pid=
-stop_server() {
-  if [[ -n $server_pid ]] && kill -0 "$server_pid" 2>/dev/null; then
-    kill "$server_pid" 2>/dev/null || true
-    for _ in $(seq 1 50); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$server_pid" 2>/dev/null || true
-  fi
-  server_pid=
-}
-cleanup() {
-  stop_server
-  if [[ -f $PG_CLUSTER_STATE ]]; then bash "$root/tests/pg-cluster.sh" stop 2>/dev/null || true; fi
-  rm -rf -- "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
-start_server() { # start_server DATA_DIR [VAR=value ...]: sets base_url and server_pid
-  local data=$1 port
-  shift
-  port=$((20000 + RANDOM % 40000))
-  while port_in_use "$port"; do port=$((20000 + RANDOM % 40000)); done
-  base_url=http://127.0.0.1:$port
-  env OrgKeys__DataDirectory="$data" "$@" "$bin" serve --urls "$base_url" >"$data.server.log" 2>&1 </dev/null &
-  server_pid=$!
-  for _ in $(seq 1 120); do
-    kill -0 "$server_pid" 2>/dev/null || { tail -n 30 "$data.server.log" >&2; die "server exited"; }
-    curl -fs "$base_url/v1/api-health" >/dev/null && return 0
-    sleep 0.5
-  done
-  die "server did not come up"
-}
-
-setup_tenant() { # setup_tenant DATA_DIR [VAR=value ...]: sets org, admin_key, jwt
-  local data=$1 password out
-  shift
-  password=$(node -e 'console.log(require("node:crypto").randomBytes(24).toString("base64url"))')
-  env OrgKeys__DataDirectory="$data" "$@" "$bin" users create --username bench --email bench@example.com \
-    --name Bench --password "$password" --json </dev/null >/dev/null
-  out=$(env OrgKeys__DataDirectory="$data" "$@" "$bin" organizations create --name Bench --admin bench --json </dev/null | tail -n 1)
-  org=$(jq -r .id <<<"$out")
-  admin_key=$(jq -r .apiKey <<<"$out")
-  jwt=$(curl -fs -H 'Content-Type: application/json' -d "{\"username\":\"bench\",\"password\":\"$password\"}" \
-    "$base_url/v1/api-login" | jq -r .token)
-  [[ $org =~ ^[0-9]+$ && $admin_key == ei_* && -n $jwt ]] || die "could not set up the tenant"
-}
+source "$here/lib.sh"
 
 to_ms() { # 812.00us | 1.23ms | 1.02s -> milliseconds
   awk -v v="$1" 'BEGIN {
@@ -86,13 +23,17 @@ to_ms() { # 812.00us | 1.23ms | 1.02s -> milliseconds
     else printf "?" }'
 }
 
-declare -A rps p50 p99 errors
+declare -A rps p50 p99 errors server_cpu wrk_cpu
+clock_ticks=$(getconf CLK_TCK)
+server_ticks() { awk '{ print $14 + $15 }' "/proc/$server_pid/stat"; } # user + system time of OrgKeys
 measure() { # measure ROW URL [wrk args...]: a short warm-up, then the measured run; the best run of a row is kept
-  local row=$1 url=$2 out=$work/wrk-$1.txt
+  local row=$1 url=$2 out=$work/wrk-$1.txt before after
   shift 2
   log "row $row: $url"
   wrk -t"$threads" -c"$connections" -d"${warmup}s" "$@" "$url" >/dev/null
-  wrk -t"$threads" -c"$connections" -d"${duration}s" --latency "$@" "$url" >"$out"
+  before=$(server_ticks)
+  { TIMEFORMAT='%3U %3S'; time wrk -t"$threads" -c"$connections" -d"${duration}s" --latency "$@" "$url" >"$out"; } 2>"$out.time"
+  after=$(server_ticks)
   local got
   got=$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$out")
   # Other work on a shared machine only ever slows a run down: the best of a row's runs is the fairest.
@@ -101,6 +42,11 @@ measure() { # measure ROW URL [wrk args...]: a short warm-up, then the measured 
   p50[$row]=$(to_ms "$(awk '$1 == "50%" { print $2 }' "$out")")
   p99[$row]=$(to_ms "$(awk '$1 == "99%" { print $2 }' "$out")")
   errors[$row]=$(awk '/Non-2xx or 3xx responses:/ { n = $NF } /Socket errors:/ { s = $0 } END { print (n + 0) (s ? " (" s ")" : "") }' "$out")
+  # CPU time per request, in microseconds, of the server and of wrk during the measured run.
+  local requests
+  requests=$(awk '/requests in/ { print $1 }' "$out")
+  server_cpu[$row]=$(awk -v t=$((after - before)) -v hz="$clock_ticks" -v n="$requests" 'BEGIN { printf "%.1f", t / hz * 1e6 / n }')
+  wrk_cpu[$row]=$(awk -v n="$requests" '{ printf "%.1f", ($1 + $2) * 1e6 / n }' "$out.time")
 }
 
 sqlite_fill() { # sqlite_fill DB TOTAL: adds made-up key rows (random HMACs nobody holds) up to TOTAL keys
@@ -120,12 +66,7 @@ SQL
 }
 
 log "made-up keys for row 5"
-node -e '
-  const { crc32 } = require("node:zlib"), { randomBytes } = require("node:crypto");
-  for (let i = 0; i < 1000; i++) {
-    const body = "ei_" + randomBytes(28).toString("hex");
-    console.log(body + crc32(body).toString(16).padStart(8, "0"));
-  }' >"$work/made-up-keys.txt"
+write_made_up_keys "$work/made-up-keys.txt"
 export BENCH_KEYS_FILE=$work/made-up-keys.txt
 
 started=$(date -u '+%Y-%m-%d %H:%M UTC')
@@ -199,8 +140,8 @@ row() { # row ID WHAT TARGET_OP TARGET_VALUE TARGET_TEXT
   r=$(ratio "${rps[$id]}" "${rps[1]}")
   local target="" result=""
   if [[ -n ${3:-} ]]; then target=$5; result=$(verdict "$r" "$3" "$4"); fi
-  printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' \
-    "$id" "$what" "${rps[$id]}" "${p50[$id]}" "${p99[$id]}" "$r" "${errors[$id]}" "$target" "$result"
+  printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$id" "$what" "${rps[$id]}" "${p50[$id]}" "${p99[$id]}" \
+    "$r" "${server_cpu[$id]}" "${wrk_cpu[$id]}" "${errors[$id]}" "$target" "$result"
 }
 
 p99_ratio=$(ratio "${p99[8]}" "${p99[2]}")
@@ -214,12 +155,15 @@ cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
   echo "rows 1, 2, 3, 5, 6, 8 and 5m run twice in turn and the better run is shown."
   echo "wrk and OrgKeys share the same cores (load average before the run: $load_before), so compare ratios, not absolute figures."
   echo
-  echo "| row | what | req/s | p50 ms | p99 ms | ratio to row 1 | non-2xx | target | |"
-  echo "|---|---|---:|---:|---:|---:|---:|---|---|"
+  echo "The CPU columns are the user and system time of OrgKeys (from /proc) and of wrk per request during the measured run:"
+  echo "on shared cores they are steadier than requests/s, and they show how much of a row's gap is the load generator's."
+  echo
+  echo "| row | what | req/s | p50 ms | p99 ms | ratio to row 1 | OrgKeys CPU µs/req | wrk CPU µs/req | non-2xx | target | |"
+  echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---|---|"
   row 1 "\`GET /v1/api-health\`, no authentication (the ceiling)"
   row 2 "\`/v1/auth/check\` with \`x-api-key\` (1,000 keys stored)" ">=" 0.8 "≥ 0.8"
   row 3 "\`/v1/auth/check\` with \`x-jwt-token\`" ">=" 0.7 "≥ 0.7"
-  echo "| 4 | \`/v1/auth/check\` with OAuth \`Bearer\` | n/a | | | | | ≥ 0.7 | n/a — OAuth blocked (issue 4) |"
+  echo "| 4 | \`/v1/auth/check\` with OAuth \`Bearer\` | n/a | | | | | | | ≥ 0.7 | n/a — OAuth blocked (issue 4) |"
   row 5 "\`/v1/auth/check\` with 1,000 made-up well-formed keys (all 401; flood guard off)" ">=" 1.0 "≥ 1.0"
   row 5g "row 5 with the default flood guard: one address, 429 after 100 refusals per 10 s" ">=" 1.0 "≥ 1.0"
   row 6 "\`GET /v1/api/organizations/{id}\` with \`x-api-key\`" ">=" 0.5 "≥ 0.5"
@@ -228,7 +172,7 @@ cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
   row 8 "row 2 again with 1,000,000 keys stored"
   row 5m "row 5 again with 1,000,000 keys stored"
   row 1b "row 1 again, after the SQLite rows (how much the shared machine drifted)"
-  echo "| 9 | client-credentials grants at \`/v1/oauth/token\` vs \`oidc-provider\` | n/a | | | | | ≥ 2× | n/a — OAuth blocked (issue 4) |"
+  echo "| 9 | client-credentials grants at \`/v1/oauth/token\` vs \`oidc-provider\` | n/a | | | | | | | ≥ 2× | n/a — OAuth blocked (issue 4) |"
   echo
   echo "Row 7 on SQLite: ${rps[7s]} keys/s against the target of 2,000: $(verdict "${rps[7s]}" ">=" 2000)."
   echo "Row 8: p99 at 1,000,000 keys / p99 at 1,000 keys = ${p99[8]} / ${p99[2]} = $p99_ratio (target ≤ 1.2: $(verdict "$p99_ratio" "<=" 1.2))."

@@ -1,0 +1,77 @@
+# Shared by bench/run.sh and bench/profile.sh (sourced, not run): checks the tools, builds Release
+# unless BENCH_NO_BUILD=1, makes the work folder and removes it (and any server or PostgreSQL) on exit.
+# The sourcing script sets here, root and bin first.
+
+log() { printf 'bench: %s\n' "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+for tool in wrk curl jq sqlite3 node; do
+  command -v "$tool" >/dev/null || die "$tool is missing (Debian: apt-get install -y wrk curl jq sqlite3 nodejs)"
+done
+
+if [[ ${BENCH_NO_BUILD:-0} != 1 ]]; then
+  log "building Release"
+  (cd "$root" && dotnet build OrgKeys.slnx -c Release -nologo -v quiet >/dev/null) || die "build failed"
+fi
+[[ -x $bin ]] || die "$bin not found"
+
+work=$(mktemp -d /tmp/orgkeys-bench.XXXXXX)
+export PG_CLUSTER_STATE=$work/pg-cluster.state
+server_pid=
+stop_server() {
+  if [[ -n $server_pid ]] && kill -0 "$server_pid" 2>/dev/null; then
+    kill "$server_pid" 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$server_pid" 2>/dev/null || true
+  fi
+  server_pid=
+}
+cleanup() {
+  stop_server
+  if [[ -f $PG_CLUSTER_STATE ]]; then bash "$root/tests/pg-cluster.sh" stop 2>/dev/null || true; fi
+  rm -rf -- "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+start_server() { # start_server DATA_DIR [VAR=value ...]: sets base_url and server_pid
+  local data=$1 port
+  shift
+  port=$((20000 + RANDOM % 40000))
+  while port_in_use "$port"; do port=$((20000 + RANDOM % 40000)); done
+  base_url=http://127.0.0.1:$port
+  env OrgKeys__DataDirectory="$data" "$@" "$bin" serve --urls "$base_url" >"$data.server.log" 2>&1 </dev/null &
+  server_pid=$!
+  for _ in $(seq 1 120); do
+    kill -0 "$server_pid" 2>/dev/null || { tail -n 30 "$data.server.log" >&2; die "server exited"; }
+    curl -fs "$base_url/v1/api-health" >/dev/null && return 0
+    sleep 0.5
+  done
+  die "server did not come up"
+}
+
+setup_tenant() { # setup_tenant DATA_DIR [VAR=value ...]: sets org, admin_key, jwt
+  local data=$1 password out
+  shift
+  password=$(node -e 'console.log(require("node:crypto").randomBytes(24).toString("base64url"))')
+  env OrgKeys__DataDirectory="$data" "$@" "$bin" users create --username bench --email bench@example.com \
+    --name Bench --password "$password" --json </dev/null >/dev/null
+  out=$(env OrgKeys__DataDirectory="$data" "$@" "$bin" organizations create --name Bench --admin bench --json </dev/null | tail -n 1)
+  org=$(jq -r .id <<<"$out")
+  admin_key=$(jq -r .apiKey <<<"$out")
+  jwt=$(curl -fs -H 'Content-Type: application/json' -d "{\"username\":\"bench\",\"password\":\"$password\"}" \
+    "$base_url/v1/api-login" | jq -r .token)
+  [[ $org =~ ^[0-9]+$ && $admin_key == ei_* && -n $jwt ]] || die "could not set up the tenant"
+}
+
+write_made_up_keys() { # write_made_up_keys FILE: 1,000 well-formed keys (valid checksum) that no one holds
+  node -e '
+    const { crc32 } = require("node:zlib"), { randomBytes } = require("node:crypto");
+    for (let i = 0; i < 1000; i++) {
+      const body = "ei_" + randomBytes(28).toString("hex");
+      console.log(body + crc32(body).toString(16).padStart(8, "0"));
+    }' >"$1"
+}
