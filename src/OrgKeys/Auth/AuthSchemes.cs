@@ -17,43 +17,54 @@ public static class AuthSchemes
     public const string JwtHeaderName = "x-jwt-token";
     public const string JwtCookieName = "jwt";
 
-    /// <summary>Schemes of the credentials present, in precedence order (explicit headers before the ambient cookie).</summary>
+    /// <summary>Credential schemes in precedence order: explicit headers before the ambient cookie.</summary>
+    private static readonly string[] Precedence = [ApiKey, JwtHeader, JwtCookie, Bearer];
+
+    /// <summary>Schemes of the credentials present, in precedence order.</summary>
     public static List<string> Present(HttpContext http)
     {
-        var present = new List<string>(4);
-        if (http.Request.Headers.ContainsKey(ApiKeyHeader))
+        var present = new List<string>(Precedence.Length);
+        foreach (var scheme in Precedence)
         {
-            present.Add(ApiKey);
-        }
-
-        if (http.Request.Headers.ContainsKey(JwtHeaderName))
-        {
-            present.Add(JwtHeader);
-        }
-
-        if (http.Request.Cookies.ContainsKey(JwtCookieName))
-        {
-            present.Add(JwtCookie);
-        }
-
-        // Only Bearer: other Authorization schemes (Basic…) may belong to the service behind a proxy.
-        if (http.Request.Headers.Authorization is [{ } authorization]
-            && authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
-        {
-            present.Add(Bearer);
+            if (IsPresent(http, scheme))
+            {
+                present.Add(scheme);
+            }
         }
 
         return present;
     }
 
+    /// <summary>Runs on every request, so it counts without allocating.</summary>
     public static string Select(HttpContext http)
     {
-        var present = Present(http);
-        return present.Count switch
+        string? first = null;
+        foreach (var scheme in Precedence)
         {
-            0 => ApiKey, // answers NoResult: the request is anonymous
-            1 => present[0],
-            _ => AllPresent,
-        };
+            if (!IsPresent(http, scheme))
+            {
+                continue;
+            }
+
+            if (first is not null)
+            {
+                return AllPresent;
+            }
+
+            first = scheme;
+        }
+
+        return first ?? ApiKey; // ApiKey answers NoResult: the request is anonymous
     }
+
+    private static bool IsPresent(HttpContext http, string scheme) => scheme switch
+    {
+        ApiKey => http.Request.Headers.ContainsKey(ApiKeyHeader),
+        JwtHeader => http.Request.Headers.ContainsKey(JwtHeaderName),
+        JwtCookie => http.Request.Cookies.ContainsKey(JwtCookieName),
+        // Only Bearer: other Authorization schemes (Basic…) may belong to the service behind a proxy.
+        Bearer => http.Request.Headers.Authorization is [{ } authorization]
+            && authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase),
+        _ => false,
+    };
 }

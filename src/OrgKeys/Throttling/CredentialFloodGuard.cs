@@ -64,13 +64,12 @@ internal static class CredentialFloodGuardExtensions
     private static readonly string[] CredentialHeaders = ["x-api-key", "x-jwt-token", "Authorization"];
 
     /// <summary>Before authentication: a request that carries a credential from a flooding address is a cheap 429.</summary>
-    public static IApplicationBuilder UseCredentialFloodGuard(this IApplicationBuilder app) =>
-        app.Use((http, next) =>
+    public static IApplicationBuilder UseCredentialFloodGuard(this IApplicationBuilder app)
+    {
+        var guard = app.ApplicationServices.GetRequiredService<CredentialFloodGuard>();
+        return app.Use((http, next) =>
         {
-            var guard = http.RequestServices.GetRequiredService<CredentialFloodGuard>();
-            var carriesCredential = http.Request.Cookies.ContainsKey("jwt")
-                || CredentialHeaders.Any(h => http.Request.Headers.ContainsKey(h));
-            if (carriesCredential && guard.RetryAfter(http.Connection.RemoteIpAddress) is { } wait)
+            if (CarriesCredential(http.Request) && guard.RetryAfter(http.Connection.RemoteIpAddress) is { } wait)
             {
                 http.Response.Headers.RetryAfter = Math.Ceiling(wait.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
                 return ApiResults.WriteAsync(http, StatusCodes.Status429TooManyRequests,
@@ -79,4 +78,18 @@ internal static class CredentialFloodGuardExtensions
 
             return next(http);
         });
+    }
+
+    private static bool CarriesCredential(HttpRequest request)
+    {
+        foreach (var header in CredentialHeaders)
+        {
+            if (request.Headers.ContainsKey(header))
+            {
+                return true;
+            }
+        }
+
+        return request.Cookies.ContainsKey("jwt");
+    }
 }
