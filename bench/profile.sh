@@ -5,7 +5,7 @@
 # Prints, for each row, the server's CPU time per request split by component, and row 2 and row 5
 # minus row 1, then the hottest symbols of each row; writes it to bench/PROFILE.md.
 #   BENCH_DURATION=10 (seconds per row)  BENCH_THREADS=2  BENCH_CONNECTIONS=50  BENCH_NO_BUILD=1
-#   PROFILE_FREQUENCY=999 (samples per second per core)
+#   PROFILE_FREQUENCY=999 (samples per second per core)  PROFILE_SYMBOLS=DIR (keep every row's full symbol list there)
 # Needs perf (Debian: apt-get install -y linux-perf) and perf_event_paranoid <= 2, as on this machine.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -134,6 +134,9 @@ started=$(date -u '+%Y-%m-%d %H:%M UTC')
   done
 } >"$work/profile.md"
 
+if [[ -n ${PROFILE_SYMBOLS:-} ]]; then
+  mkdir -p "$PROFILE_SYMBOLS" && cp "$work"/symbols-*.txt "$PROFILE_SYMBOLS"/
+fi
 cat "$work/profile.md"
 cp "$work/profile.md" "$here/PROFILE.md"
 log "wrote bench/PROFILE.md"
