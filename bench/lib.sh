@@ -1,6 +1,14 @@
 # Shared by bench/run.sh and bench/profile.sh (sourced, not run): checks the tools, builds Release
 # unless BENCH_NO_BUILD=1, makes the work folder and removes it (and any server or PostgreSQL) on exit.
-# The sourcing script sets here, root and bin first.
+# Sets here, root and bin, and the wrk settings every script shares.
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(cd "$here/.." && pwd)
+bin=$root/src/OrgKeys/bin/Release/net10.0/OrgKeys
+duration=${BENCH_DURATION:-10}
+threads=${BENCH_THREADS:-2}
+connections=${BENCH_CONNECTIONS:-50}
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 log() { printf 'bench: %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }

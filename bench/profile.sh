@@ -8,18 +8,9 @@
 #   PROFILE_FREQUENCY=999 (samples per second per core)  PROFILE_SYMBOLS=DIR (keep every row's full symbol list there)
 # Needs perf (Debian: apt-get install -y linux-perf) and perf_event_paranoid <= 2, as on this machine.
 set -euo pipefail
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-root=$(cd "$here/.." && pwd)
-bin=$root/src/OrgKeys/bin/Release/net10.0/OrgKeys
-duration=${BENCH_DURATION:-10}
-threads=${BENCH_THREADS:-2}
-connections=${BENCH_CONNECTIONS:-50}
-frequency=${PROFILE_FREQUENCY:-999}
-export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
-
 command -v perf >/dev/null || { echo "profile: perf is missing (Debian: apt-get install -y linux-perf)" >&2; exit 1; }
-source "$here/lib.sh"
-
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+frequency=${PROFILE_FREQUENCY:-999}
 data=$work/sqlite
 mkdir -p "$data"
 # The perf map names JIT-compiled methods for perf (written to /tmp/perf-PID.map). Precompiled

@@ -4,16 +4,8 @@
 # PostgreSQL. Prints the table and writes bench/RESULTS.md.
 #   BENCH_DURATION=10 (seconds per row)  BENCH_THREADS=2  BENCH_CONNECTIONS=50  BENCH_NO_BUILD=1
 set -euo pipefail
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-root=$(cd "$here/.." && pwd)
-bin=$root/src/OrgKeys/bin/Release/net10.0/OrgKeys
-duration=${BENCH_DURATION:-10}
-threads=${BENCH_THREADS:-2}
-connections=${BENCH_CONNECTIONS:-50}
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 warmup=3
-export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
-
-source "$here/lib.sh"
 
 to_ms() { # 812.00us | 1.23ms | 1.02s -> milliseconds
   awk -v v="$1" 'BEGIN {
