@@ -24,11 +24,31 @@ check() { # check NAME CONDITION-RESULT(yes/no)
   if [[ $2 == yes ]]; then pass=$((pass + 1)); echo "ok - $1"; else fail=$((fail + 1)); echo "not ok - $1${3:+ ($3)}"; fi
 }
 
-start_server() {
-  base=http://127.0.0.1:$((20000 + RANDOM % 40000))
-  "$bin" serve --urls "$base" >>"$run/server.log" 2>&1 &
-  server_pid=$!
-  for _ in $(seq 1 120); do curl -sf "$base/v1/api-health" >/dev/null && return 0; sleep 0.25; done
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+start_server() { # a port can still be taken between the check and the bind: a server that exits at once is retried, twice
+  local attempt status port
+  for attempt in 1 2 3; do
+    port=$((20000 + RANDOM % 40000))
+    while port_in_use "$port"; do port=$((20000 + RANDOM % 40000)); done
+    base=http://127.0.0.1:$port
+    "$bin" serve --urls "$base" >>"$run/server.log" 2>&1 &
+    server_pid=$!
+    for _ in $(seq 1 240); do
+      curl -sf "$base/v1/api-health" >/dev/null && return 0
+      kill -0 "$server_pid" 2>/dev/null || break
+      sleep 0.25
+    done
+    if kill -0 "$server_pid" 2>/dev/null; then
+      echo "# the server did not answer within 60 s; its log ends:" >&2
+      break
+    fi
+    status=0
+    wait "$server_pid" || status=$?
+    server_pid=
+    echo "# attempt $attempt: the server exited with status $status; its log ends:" >&2
+    tail -n 20 "$run/server.log" | sed 's/^/#   /' >&2
+  done
+  [[ -n $server_pid ]] && tail -n 40 "$run/server.log" | sed 's/^/#   /' >&2
   return 1
 }
 

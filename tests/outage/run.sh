@@ -34,7 +34,9 @@ password=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
 "$bin" users create --username ann --email ann@example.com --name Ann --password "$password" --json >/dev/null
 key=$("$bin" organizations create --name Outage --admin ann --json | tail -n 1 | sed 's/.*"apiKey":"\([^"]*\)".*/\1/')
 
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 http_port=$((20000 + RANDOM % 40000))
+while port_in_use "$http_port"; do http_port=$((20000 + RANDOM % 40000)); done
 base=http://127.0.0.1:$http_port
 "$bin" serve --urls "$base" >"$work/server.log" 2>&1 &
 server_pid=$!
