@@ -40,6 +40,7 @@ app.UseOrgKeysMetrics();
 app.UseApiErrors();
 app.UseNulFreeQueryStrings();
 app.UseCredentialFloodGuard();
+app.UseForwardAuthFastPath();
 app.UseAuthentication();
 app.UseAuthorization();
 

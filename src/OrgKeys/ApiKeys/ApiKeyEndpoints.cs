@@ -131,5 +131,11 @@ public static class ApiKeyEndpoints
         return true;
     }
 
-    internal static string RoleName(OrganizationRole role) => role.ToString().ToLowerInvariant();
+    internal static string RoleName(OrganizationRole role) => role switch
+    {
+        OrganizationRole.Guest => "guest",
+        OrganizationRole.Member => "member",
+        OrganizationRole.Admin => "admin",
+        _ => role.ToString().ToLowerInvariant(),
+    };
 }

@@ -12,14 +12,24 @@ public sealed class ApiKeyHasher(ServerSecret secret) : IDisposable
     private readonly ThreadLocal<IncrementalHash> _hmac =
         new(() => IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, secret.ApiKeyPepper), trackAllValues: true);
 
+    public const int HashSize = HMACSHA256.HashSizeInBytes;
+
     public byte[] Hash(ReadOnlySpan<char> key)
+    {
+        var hash = new byte[HashSize];
+        Hash(key, hash);
+        return hash;
+    }
+
+    /// <summary>Into <paramref name="destination"/> (<see cref="HashSize"/> bytes), for the hot path that keeps it on the stack.</summary>
+    public void Hash(ReadOnlySpan<char> key, Span<byte> destination)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThan(key.Length, ApiKeyFormat.MaxLength);
         Span<byte> ascii = stackalloc byte[ApiKeyFormat.MaxLength];
         var length = Encoding.ASCII.GetBytes(key, ascii);
         var hmac = _hmac.Value!;
         hmac.AppendData(ascii[..length]);
-        return hmac.GetHashAndReset();
+        hmac.GetHashAndReset(destination);
     }
 
     public void Dispose()

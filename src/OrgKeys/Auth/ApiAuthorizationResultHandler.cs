@@ -12,6 +12,9 @@ namespace OrgKeys.Auth;
 /// </summary>
 internal sealed class ApiAuthorizationResultHandler : IAuthorizationMiddlewareResultHandler
 {
+    /// <summary>The <c>WWW-Authenticate</c> of a 401: the credentials this server takes.</summary>
+    public const string Challenge = "x-api-key, x-jwt-token";
+
     public async Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
     {
         if (authorizeResult.Succeeded)
@@ -30,7 +33,7 @@ internal sealed class ApiAuthorizationResultHandler : IAuthorizationMiddlewareRe
                 context.RequestServices.GetRequiredService<CredentialFloodGuard>().Refused(context.Connection.RemoteIpAddress);
             }
 
-            context.Response.Headers.WWWAuthenticate = "x-api-key, x-jwt-token";
+            context.Response.Headers.WWWAuthenticate = Challenge;
             await ApiResults.WriteAsync(context, StatusCodes.Status401Unauthorized,
                 failure?.Message ?? "Authentication required: send an API key (x-api-key) or a JWT (x-jwt-token header or jwt cookie).");
             return;

@@ -31,7 +31,7 @@ internal sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.Fail(ApiKeyVerifier.InvalidKey);
         }
 
-        var (key, failure, outcome) = await verifier.VerifyAsync(values[0]!, Context.RequestAborted);
+        var (key, failure, outcome) = await verifier.VerifyAsync(values[0]!, Context.RequestServices, Context.RequestAborted);
         metrics.Authenticated(CredentialKind.ApiKey, outcome);
         if (key is null)
         {

@@ -15,7 +15,7 @@ internal static class AuthExtensions
         services.AddSingleton<ApiKeyHasher>();
         services.AddSingleton<ApiKeyUsageTracker>();
         services.AddHostedService<ApiKeyUsageWriter>();
-        services.AddScoped<ApiKeyVerifier>();
+        services.AddSingleton<ApiKeyVerifier>();
         services.AddSingleton<ApiKeyBatchWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<ApiKeyBatchWriter>());
         services.AddSingleton<AuthCache>();

@@ -36,6 +36,7 @@ public static class ForwardAuthEndpoints
                 $"{OrganizationHeader}, {RoleHeader} and {SubjectHeader} (apikey:ID or user:ID), 401 when the credential is " +
                 "missing or invalid, or 403 when the 'organization' or 'role' query parameter asks for more than it has.")
             .Produces<ApiError>(StatusCodes.Status401Unauthorized)
+            .WithMetadata(ForwardAuthFastPath.Endpoint.Instance)
             .RequireAuthorization();
         return routes;
     }
@@ -47,55 +48,42 @@ public static class ForwardAuthEndpoints
     public static async Task<Results<NoContent, BadRequest<ApiError>, JsonHttpResult<ApiError>>> Check(
         HttpContext http, string? organization, string? role, AccessLookup lookup)
     {
-        int? wantedOrganization = null;
-        if (organization is not null)
+        if (CheckQuery.Parse(organization, role, out var query) is { } invalid)
         {
-            if (!int.TryParse(organization, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed))
-            {
-                return ApiResults.BadRequest("'organization' must be an organization id.");
-            }
-
-            wantedOrganization = parsed;
+            return ApiResults.BadRequest(invalid);
         }
 
-        OrganizationRole? wantedRole = null;
-        if (role is not null)
+        var (organizationId, held, subject) = await ResolveAsync(http, query.Organization, lookup);
+        if (query.Refusal(organizationId, held) is { } refusal)
         {
-            if (ParseRole(role) is not { } parsed)
-            {
-                return ApiResults.BadRequest("'role' must be 'guest', 'member' or 'admin'.");
-            }
-
-            wantedRole = parsed;
+            return ApiResults.Forbidden(refusal);
         }
 
-        var (organizationId, held, subject) = await ResolveAsync(http, wantedOrganization, lookup);
-        if (wantedOrganization is not null && organizationId != wantedOrganization)
-        {
-            return ApiResults.Forbidden("This credential does not give access to that organization.");
-        }
+        NameIdentity(http.Response.Headers, subject, organizationId, held, http.User.AsApiKey()?.Key);
+        return TypedResults.NoContent();
+    }
 
-        if (wantedRole is not null && (held is null || held < wantedRole))
-        {
-            return ApiResults.Forbidden($"This requires the {role} role in the organization.");
-        }
-
-        var headers = http.Response.Headers;
+    /// <summary>The 204's headers: who the credential is, and as which organization and role it acts.</summary>
+    internal static void NameIdentity(IHeaderDictionary headers, string subject, int? organizationId, OrganizationRole? held, VerifiedApiKey? key)
+    {
         headers[SubjectHeader] = subject;
-        if (http.User.AsApiKey()?.Key is { WhiteLabelId: { } whiteLabelId } minted)
+        if (key is { WhiteLabelId: { } whiteLabelId })
         {
-            headers[OnBehalfOfHeader] = minted.CreatedByUserId is { } adminId
+            headers[OnBehalfOfHeader] = key.CreatedByUserId is { } adminId
                 ? string.Create(CultureInfo.InvariantCulture, $"whitelabel:{whiteLabelId}, user:{adminId}")
                 : string.Create(CultureInfo.InvariantCulture, $"whitelabel:{whiteLabelId}");
         }
+
         if (organizationId is not null)
         {
             headers[OrganizationHeader] = organizationId.Value.ToString(CultureInfo.InvariantCulture);
             headers[RoleHeader] = ApiKeyEndpoints.RoleName(held!.Value);
         }
-
-        return TypedResults.NoContent();
     }
+
+    /// <summary>A key acts as its own organization with its own role.</summary>
+    internal static (int OrganizationId, OrganizationRole Role, string Subject) Resolve(VerifiedApiKey key) =>
+        (key.OrganizationId, key.Role, string.Create(CultureInfo.InvariantCulture, $"apikey:{key.Id}"));
 
     /// <summary>The organization and role the credential acts with: a key its own; a user their membership in the organization asked for.</summary>
     private static async ValueTask<(int? OrganizationId, OrganizationRole? Role, string Subject)> ResolveAsync(
@@ -103,8 +91,7 @@ public static class ForwardAuthEndpoints
     {
         if (http.User.AsApiKey() is { } apiKey)
         {
-            var key = apiKey.Key;
-            return (key.OrganizationId, key.Role, string.Create(CultureInfo.InvariantCulture, $"apikey:{key.Id}"));
+            return Resolve(apiKey.Key);
         }
 
         var userId = http.User.AsUser()!.UserId;
@@ -116,6 +103,53 @@ public static class ForwardAuthEndpoints
 
         var role = await lookup.RoleAsync(organizationId, userId, http.RequestAborted);
         return role is null ? (null, null, subject) : (organizationId, role, subject);
+    }
+}
+
+/// <summary>What a check asks for in its query: an organization to act in, and a least role there.</summary>
+internal readonly record struct CheckQuery(int? Organization, OrganizationRole? Role)
+{
+    /// <summary>Null, or why the query is a 400.</summary>
+    public static string? Parse(string? organization, string? role, out CheckQuery query)
+    {
+        query = default;
+        int? wantedOrganization = null;
+        if (organization is not null)
+        {
+            if (!int.TryParse(organization, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed))
+            {
+                return "'organization' must be an organization id.";
+            }
+
+            wantedOrganization = parsed;
+        }
+
+        OrganizationRole? wantedRole = null;
+        if (role is not null)
+        {
+            if (ParseRole(role) is not { } parsed)
+            {
+                return "'role' must be 'guest', 'member' or 'admin'.";
+            }
+
+            wantedRole = parsed;
+        }
+
+        query = new CheckQuery(wantedOrganization, wantedRole);
+        return null;
+    }
+
+    /// <summary>Null when the credential, acting in <paramref name="organizationId"/> as <paramref name="held"/>, has what was asked; else why it is a 403.</summary>
+    public string? Refusal(int? organizationId, OrganizationRole? held)
+    {
+        if (Organization is not null && organizationId != Organization)
+        {
+            return "This credential does not give access to that organization.";
+        }
+
+        return Role is { } wanted && (held is null || held < wanted)
+            ? $"This requires the {ApiKeyEndpoints.RoleName(wanted)} role in the organization."
+            : null;
     }
 
     private static OrganizationRole? ParseRole(string role) => role switch

@@ -24,14 +24,20 @@ public static class ApiResults
     /// answers a flood of bad credentials gets, so they go out in one write with their length rather
     /// than chunked, which costs the server and the client less per refusal.
     /// </summary>
-    public static Task WriteAsync(HttpContext http, int statusCode, string error)
+    public static Task WriteAsync(HttpContext http, int statusCode, string error) =>
+        WriteAsync(http, statusCode, Serialize(http.RequestServices, error));
+
+    /// <summary>Writes an error body made once by <see cref="Serialize"/>: refusals sent over and over.</summary>
+    public static Task WriteAsync(HttpContext http, int statusCode, ReadOnlyMemory<byte> body)
     {
-        var options = http.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
-        var body = JsonSerializer.SerializeToUtf8Bytes(new ApiError(error), options);
         var response = http.Response;
         response.StatusCode = statusCode;
         response.ContentType = "application/json; charset=utf-8";
         response.ContentLength = body.Length;
         return response.Body.WriteAsync(body, http.RequestAborted).AsTask();
     }
+
+    /// <summary>The error's body, as the API's JSON options write it.</summary>
+    public static byte[] Serialize(IServiceProvider services, string error) =>
+        JsonSerializer.SerializeToUtf8Bytes(new ApiError(error), services.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions);
 }

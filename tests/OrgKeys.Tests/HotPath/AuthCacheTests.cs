@@ -24,11 +24,11 @@ public class AuthCacheTests
 
         await using var scope = app.Services.CreateAsyncScope();
         var verifier = scope.ServiceProvider.GetRequiredService<ApiKeyVerifier>();
-        Assert.NotNull((await verifier.VerifyAsync(key, default)).Key);
+        Assert.NotNull((await verifier.VerifyAsync(key, scope.ServiceProvider, default)).Key);
         var before = app.Commands.Count;
         for (var i = 0; i < 100; i++)
         {
-            Assert.NotNull((await verifier.VerifyAsync(key, default)).Key);
+            Assert.NotNull((await verifier.VerifyAsync(key, scope.ServiceProvider, default)).Key);
         }
 
         Assert.Equal(before, app.Commands.Count);
@@ -46,7 +46,7 @@ public class AuthCacheTests
         var before = app.Commands.Count;
         for (var i = 0; i < 50; i++)
         {
-            Assert.Equal(ApiKeyVerifier.InvalidKey, (await verifier.VerifyAsync(madeUp, default)).Failure);
+            Assert.Equal(ApiKeyVerifier.InvalidKey, (await verifier.VerifyAsync(madeUp, scope.ServiceProvider, default)).Failure);
         }
 
         Assert.Equal(before + 1, app.Commands.Count);
@@ -69,8 +69,8 @@ public class AuthCacheTests
         var verifier = scope.ServiceProvider.GetRequiredService<ApiKeyVerifier>();
         foreach (var key in keys)
         {
-            Assert.NotNull((await verifier.VerifyAsync(key, default)).Key);
-            Assert.Null((await verifier.VerifyAsync(MadeUpKey(), default)).Key);
+            Assert.NotNull((await verifier.VerifyAsync(key, scope.ServiceProvider, default)).Key);
+            Assert.Null((await verifier.VerifyAsync(MadeUpKey(), scope.ServiceProvider, default)).Key);
             Assert.InRange(app.Cache().ApiKeys.Count, 1, 8);
             Assert.InRange(app.Cache().UnknownKeys.Count, 1, 8);
         }
@@ -78,7 +78,7 @@ public class AuthCacheTests
         // Still correct after evictions: every key verifies.
         foreach (var key in keys)
         {
-            Assert.NotNull((await verifier.VerifyAsync(key, default)).Key);
+            Assert.NotNull((await verifier.VerifyAsync(key, scope.ServiceProvider, default)).Key);
         }
     }
 
