@@ -57,11 +57,15 @@ public static class AuthSchemes
         return first ?? ApiKey; // ApiKey answers NoResult: the request is anonymous
     }
 
+    /// <summary>Without a Cookie header, without parsing cookies (which builds the feature per request).</summary>
+    public static bool HasJwtCookie(HttpRequest request) =>
+        request.Headers.Cookie.Count > 0 && request.Cookies.ContainsKey(JwtCookieName);
+
     private static bool IsPresent(HttpContext http, string scheme) => scheme switch
     {
         ApiKey => http.Request.Headers.ContainsKey(ApiKeyHeader),
         JwtHeader => http.Request.Headers.ContainsKey(JwtHeaderName),
-        JwtCookie => http.Request.Cookies.ContainsKey(JwtCookieName),
+        JwtCookie => HasJwtCookie(http.Request),
         // Only Bearer: other Authorization schemes (Basic…) may belong to the service behind a proxy.
         Bearer => http.Request.Headers.Authorization is [{ } authorization]
             && authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase),

@@ -56,8 +56,9 @@ internal static class ForwardAuthFastPath
                 return next(http);
             }
 
-            var parameters = http.Request.Query;
-            if (CheckQuery.Parse(parameters["organization"], parameters["role"], out var query) is not null
+            var query = default(CheckQuery);
+            if ((http.Request.QueryString.HasValue
+                    && CheckQuery.Parse(http.Request.Query["organization"], http.Request.Query["role"], out query) is not null)
                 || verifier.VerifyCached(presented) is not { } check)
             {
                 return next(http);

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using OrgKeys.Auth;
 using OrgKeys.Infrastructure;
 
 namespace OrgKeys.Throttling;
@@ -54,7 +55,11 @@ public sealed class CredentialFloodGuard(TimeProvider time, IConfiguration confi
         }
 
         // No address (a Unix socket, an in-process test server) counts as one address of its own.
-        var window = _windows.AddOrUpdate(address ?? IPAddress.None, _ => new Window(now), (_, w) => now - w.Start >= _window ? new Window(now) : w);
+        var window = _windows.AddOrUpdate(
+            address ?? IPAddress.None,
+            static (_, state) => new Window(state.Now),
+            static (_, w, state) => state.Now - w.Start >= state.Length ? new Window(state.Now) : w,
+            (Now: now, Length: _window));
         Interlocked.Increment(ref window.Failures);
     }
 }
@@ -90,6 +95,6 @@ internal static class CredentialFloodGuardExtensions
             }
         }
 
-        return request.Cookies.ContainsKey("jwt");
+        return AuthSchemes.HasJwtCookie(request);
     }
 }
