@@ -50,7 +50,7 @@ public sealed class OrgKeysMetrics : IDisposable
     }).ToArray();
 
     private readonly Meter _meter;
-    private readonly long[] _authentications = new long[Schemes.Length * Outcomes.Length];
+    private readonly StripedCounters _authentications = new(Schemes.Length * Outcomes.Length);
     private readonly Counter<long> _keysCreated;
 
     public OrgKeysMetrics(IMeterFactory meters, AuthCache cache)
@@ -87,7 +87,7 @@ public sealed class OrgKeysMetrics : IDisposable
 
     /// <summary>One credential checked.</summary>
     public void Authenticated(CredentialKind kind, AuthOutcome outcome) =>
-        Interlocked.Increment(ref _authentications[((int)kind * Outcomes.Length) + (int)outcome]);
+        _authentications.Increment(((int)kind * Outcomes.Length) + (int)outcome);
 
     public void KeyCreated(bool byWhiteLabel) =>
         _keysCreated.Add(1, new KeyValuePair<string, object?>("origin", byWhiteLabel ? "whitelabel" : "organization"));
@@ -100,7 +100,7 @@ public sealed class OrgKeysMetrics : IDisposable
         {
             for (var outcome = 0; outcome < Outcomes.Length; outcome++)
             {
-                var count = Volatile.Read(ref _authentications[(scheme * Outcomes.Length) + outcome]);
+                var count = _authentications.Read((scheme * Outcomes.Length) + outcome);
                 if (count > 0)
                 {
                     yield return new(count,

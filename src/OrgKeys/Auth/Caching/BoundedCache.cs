@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using OrgKeys.Observability;
 
 namespace OrgKeys.Auth.Caching;
 
@@ -11,16 +12,18 @@ public sealed class BoundedCache<TKey, TValue>(int capacity, TimeSpan lifetime)
     where TKey : notnull
 {
     private readonly ConcurrentDictionary<TKey, Entry> _entries = new();
+    private const int Hits = 0;
+    private const int Misses = 1;
+
+    private readonly StripedCounters _lookups = new(2);
     private int _count;
-    private long _hits;
-    private long _misses;
 
     public int Capacity { get; } = capacity;
 
     public int Count => _entries.Count;
 
     /// <summary>Hits and misses since start, for the cache hit ratio metric.</summary>
-    public (long Hits, long Misses) Lookups => (Volatile.Read(ref _hits), Volatile.Read(ref _misses));
+    public (long Hits, long Misses) Lookups => (_lookups.Read(Hits), _lookups.Read(Misses));
 
     public bool TryGet(TKey key, DateTimeOffset now, out TValue value)
     {
@@ -28,7 +31,7 @@ public sealed class BoundedCache<TKey, TValue>(int capacity, TimeSpan lifetime)
         {
             if (now < entry.Until)
             {
-                Interlocked.Increment(ref _hits);
+                _lookups.Increment(Hits);
                 value = entry.Value;
                 return true;
             }
@@ -36,7 +39,7 @@ public sealed class BoundedCache<TKey, TValue>(int capacity, TimeSpan lifetime)
             Remove(key);
         }
 
-        Interlocked.Increment(ref _misses);
+        _lookups.Increment(Misses);
         value = default!;
         return false;
     }
