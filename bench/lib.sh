@@ -13,9 +13,20 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 log() { printf 'bench: %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
-for tool in wrk curl jq sqlite3 node; do
-  command -v "$tool" >/dev/null || die "$tool is missing (Debian: apt-get install -y wrk curl jq sqlite3 nodejs)"
+# One command on a fresh machine: the Debian packages of missing tools are installed (as root, or
+# through sudo without a password), as the test scripts install nginx and PostgreSQL.
+declare -A package=([wrk]=wrk [curl]=curl [jq]=jq [sqlite3]=sqlite3 [node]=nodejs)
+missing=()
+for tool in "${!package[@]}"; do
+  command -v "$tool" >/dev/null || missing+=("${package[$tool]}")
 done
+if ((${#missing[@]})); then
+  log "installing ${missing[*]}"
+  if [[ $(id -u) == 0 ]]; then sudo_=(); elif command -v sudo >/dev/null; then sudo_=(sudo -n); else die "need root to install: ${missing[*]}"; fi
+  "${sudo_[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2 || die "apt-get update failed"
+  "${sudo_[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >&2 || die "could not install ${missing[*]}"
+  for tool in "${!package[@]}"; do command -v "$tool" >/dev/null || die "$tool is still missing"; done
+fi
 
 if [[ ${BENCH_NO_BUILD:-0} != 1 ]]; then
   log "building Release"
