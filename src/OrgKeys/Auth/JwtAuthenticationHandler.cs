@@ -25,6 +25,13 @@ internal sealed class JwtAuthenticationHandler(
     OrgKeysMetrics metrics)
     : AuthenticationHandler<JwtAuthenticationOptions>(options, logger, encoder)
 {
+    public const string ExpiredToken = "Your JWT token has expired. Log in again.";
+    public const string InvalidToken = "Invalid JWT token.";
+    public const string SessionEnded = "Your session has ended. Log in again.";
+
+    /// <summary>Every refusal message a session JWT can get, for callers that prepare their answers once.</summary>
+    public static readonly string[] Failures = [ExpiredToken, InvalidToken, SessionEnded];
+
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         string? token;
@@ -51,19 +58,19 @@ internal sealed class JwtAuthenticationHandler(
         if (check.Expired)
         {
             metrics.Authenticated(kind, AuthOutcome.Expired);
-            return AuthenticateResult.Fail("Your JWT token has expired. Log in again.");
+            return AuthenticateResult.Fail(ExpiredToken);
         }
 
         if (!check.IsValid)
         {
             metrics.Authenticated(kind, AuthOutcome.Invalid);
-            return AuthenticateResult.Fail("Invalid JWT token.");
+            return AuthenticateResult.Fail(InvalidToken);
         }
 
         if (!await access.IsSessionCurrentAsync(check.UserId, check.SessionVersion, Context.RequestAborted))
         {
             metrics.Authenticated(kind, AuthOutcome.SessionEnded);
-            return AuthenticateResult.Fail("Your session has ended. Log in again.");
+            return AuthenticateResult.Fail(SessionEnded);
         }
 
         metrics.Authenticated(kind, AuthOutcome.Accepted);

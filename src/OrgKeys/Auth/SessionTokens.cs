@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Security.Claims;
 using System.Security.Cryptography;
@@ -27,6 +28,9 @@ public sealed class SessionTokens(ServerKeyStore keys, TimeProvider time, IConfi
     public const string Issuer = "OrgKeys";
     public const string Audience = "orgkeys-api";
     private const string SessionVersionClaim = "sv";
+
+    /// <summary>Longer is refused unread: ours are about 300 characters.</summary>
+    private const int MaxTokenLength = 4096;
     private static readonly JsonWebTokenHandler Handler = new() { SetDefaultTimesOnTokenCreation = false };
 
     private readonly BoundedCache<CacheKey, SignedSession> _verified = new(
@@ -56,31 +60,64 @@ public sealed class SessionTokens(ServerKeyStore keys, TimeProvider time, IConfi
         });
     }
 
-    /// <summary>Checks signature, algorithm, issuer and audience, then the lifetime by the injected clock.</summary>
-    public async ValueTask<SessionCheck> ValidateAsync(string token)
+    /// <summary>
+    /// From memory alone: the check of a token whose signature was verified before (its lifetime judged
+    /// by the clock now), or null when only verifying it can tell. <see cref="ValidateAsync"/> is this
+    /// plus the verification.
+    /// </summary>
+    public SessionCheck? ValidateCached(string token)
     {
-        if (token.Length > 4096)
+        if (token.Length > MaxTokenLength)
         {
             return SessionCheck.Invalid;
         }
 
-        var id = CacheKey.From(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
         var now = time.GetUtcNow();
-        if (!_verified.TryGet(id, now, out var session))
-        {
-            session = await ValidateSignatureAsync(token);
-            if (session is null)
-            {
-                return SessionCheck.Invalid;
-            }
+        return _verified.TryGet(CacheKeyOf(token), now, out var session) ? Judge(session, now) : null;
+    }
 
-            _verified.Set(id, session, now);
+    /// <summary>Checks signature, algorithm, issuer and audience, then the lifetime by the injected clock.</summary>
+    public async ValueTask<SessionCheck> ValidateAsync(string token)
+    {
+        if (ValidateCached(token) is { } known)
+        {
+            return known;
         }
 
+        var session = await ValidateSignatureAsync(token);
+        if (session is null)
+        {
+            return SessionCheck.Invalid;
+        }
+
+        var now = time.GetUtcNow();
+        _verified.Set(CacheKeyOf(token), session, now);
+        return Judge(session, now);
+    }
+
+    private static SessionCheck Judge(SignedSession session, DateTimeOffset now)
+    {
         var skew = TimeSpan.FromSeconds(30);
         return now.UtcDateTime >= session.ValidTo + skew || now.UtcDateTime < session.ValidFrom - skew
             ? SessionCheck.ExpiredToken
             : new SessionCheck(session.UserId, session.SessionVersion, Expired: false);
+    }
+
+    /// <summary>The SHA-256 of the token, without allocating (a token is at most <see cref="MaxTokenLength"/> characters).</summary>
+    private static CacheKey CacheKeyOf(string token)
+    {
+        var utf8 = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(token.Length));
+        try
+        {
+            var length = Encoding.UTF8.GetBytes(token, utf8);
+            Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
+            SHA256.HashData(utf8.AsSpan(0, length), digest);
+            return CacheKey.From(digest);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(utf8);
+        }
     }
 
     private async Task<SignedSession?> ValidateSignatureAsync(string token)

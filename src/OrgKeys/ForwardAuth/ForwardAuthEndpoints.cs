@@ -85,6 +85,8 @@ public static class ForwardAuthEndpoints
     internal static (int OrganizationId, OrganizationRole Role, string Subject) Resolve(VerifiedApiKey key) =>
         (key.OrganizationId, key.Role, string.Create(CultureInfo.InvariantCulture, $"apikey:{key.Id}"));
 
+    internal static string UserSubject(int userId) => string.Create(CultureInfo.InvariantCulture, $"user:{userId}");
+
     /// <summary>The organization and role the credential acts with: a key its own; a user their membership in the organization asked for.</summary>
     private static async ValueTask<(int? OrganizationId, OrganizationRole? Role, string Subject)> ResolveAsync(
         HttpContext http, int? wantedOrganization, AccessLookup lookup)
@@ -95,7 +97,7 @@ public static class ForwardAuthEndpoints
         }
 
         var userId = http.User.AsUser()!.UserId;
-        var subject = string.Create(CultureInfo.InvariantCulture, $"user:{userId}");
+        var subject = UserSubject(userId);
         if (wantedOrganization is not { } organizationId)
         {
             return (null, null, subject);

@@ -17,14 +17,14 @@ public class ForwardAuthFastPathTests
 {
     private const string Check = "/v1/auth/check";
 
-    /// <summary>Counts how often the x-api-key authentication handler is built: once per request the fast path left to it.</summary>
+    /// <summary>Counts how often a credential's authentication handler is asked for: at least once per request the fast path left to it.</summary>
     private sealed class CountingHandlerProvider(IAuthenticationSchemeProvider schemes, HandlerCount count) : IAuthenticationHandlerProvider
     {
         private readonly AuthenticationHandlerProvider _inner = new(schemes);
 
         public Task<IAuthenticationHandler?> GetHandlerAsync(HttpContext context, string authenticationScheme)
         {
-            if (authenticationScheme == AuthSchemes.ApiKey)
+            if (authenticationScheme != AuthSchemes.Default)
             {
                 count.Increment();
             }
@@ -78,10 +78,10 @@ public class ForwardAuthFastPathTests
         Assert.InRange(withCount.Value, 1, withoutCount.Value - 40);
     }
 
-    /// <summary>Off, every one of the 60 checks builds the handler (a refusal asks it twice).</summary>
+    /// <summary>Off, every one of the 120 checks asks for its handler (a refusal asks twice).</summary>
     [Theory]
     [InlineData(true, 0, 0)]
-    [InlineData(false, 60, 120)]
+    [InlineData(false, 120, 240)]
     public async Task CachedVerdicts_NeverReachTheAuthenticationHandler(bool fastPath, int leastRuns, int mostRuns)
     {
         var count = new HandlerCount();
@@ -96,13 +96,42 @@ public class ForwardAuthFastPathTests
             (Key: revoked, Query: "", Status: HttpStatusCode.Unauthorized),
             (Key: "ei_made-up-custom-key-that-nobody-created", Query: "", Status: HttpStatusCode.Unauthorized),
         };
+        var jwt = await app.LoginAsync("alice");
+        await app.CreateUserAsync("carol");
+        var ended = await app.LoginAsync("carol");
+        using (var logout = app.ClientWithJwt(ended))
+        {
+            (await logout.PostAsync("/v1/api-logout", null)).EnsureSuccessStatusCode();
+        }
+
+        var sessions = new[]
+        {
+            (Header: "x-jwt-token", Value: jwt, Query: $"?organization={org}&role=admin", Status: HttpStatusCode.NoContent),
+            (Header: "Cookie", Value: $"jwt={jwt}", Query: "", Status: HttpStatusCode.NoContent),
+            (Header: "x-jwt-token", Value: ended, Query: "", Status: HttpStatusCode.Unauthorized),
+        };
         foreach (var (key, query, status) in cases)
         {
             using var warm = app.ClientWithKey(key);
             Assert.Equal(status, (await warm.GetAsync(Check + query)).StatusCode);
         }
 
+        foreach (var (header, value, query, status) in sessions)
+        {
+            using var warm = app.ClientWith(header, value);
+            Assert.Equal(status, (await warm.GetAsync(Check + query)).StatusCode);
+        }
+
         var before = count.Value;
+        foreach (var (header, value, query, status) in sessions)
+        {
+            using var client = app.ClientWith(header, value);
+            for (var i = 0; i < 20; i++)
+            {
+                Assert.Equal(status, (await client.GetAsync(Check + query)).StatusCode);
+            }
+        }
+
         foreach (var (key, query, status) in cases)
         {
             using var withKey = app.ClientWithKey(key);
@@ -158,11 +187,28 @@ public class ForwardAuthFastPathTests
             $"?organization={org}&organization={org}", "?organization=", "?organization=abc", "?role=owner", "?role=",
             "?organization=%00", "?unrelated=1",
         };
+        var bobJwt = await app.LoginAsync("bob");
         foreach (var query in queries)
         {
             await SendAsync("admin key", query, ("x-api-key", adminKey));
             await SendAsync("member key", query, ("x-api-key", member));
+            await SendAsync("JWT", query, ("x-jwt-token", jwt));
+            await SendAsync("JWT cookie", query, ("Cookie", $"jwt={jwt}"));
+            await SendAsync("JWT of a non-member", query, ("x-jwt-token", bobJwt));
         }
+
+        // A session that ends: the user logs out (which ends all their sessions), then a token that was good is refused.
+        await app.CreateUserAsync("carol");
+        var ending = await app.LoginAsync("carol");
+        await SendAsync("JWT, before logout", "", ("x-jwt-token", ending));
+        using (var logout = app.ClientWithJwt(ending))
+        {
+            (await logout.PostAsync("/v1/api-logout", null)).EnsureSuccessStatusCode();
+        }
+
+        await SendAsync("JWT after logout", $"?organization={org}", ("x-jwt-token", ending));
+        await SendAsync("JWT cookie after logout", "", ("Cookie", $"jwt={ending}"));
+        await SendAsync("JWT after logout, bad query", "?role=owner", ("x-jwt-token", ending));
 
         await SendAsync("other organization's key", $"?organization={org}", ("x-api-key", otherKey));
         await SendAsync("expiring key", "?role=guest", ("x-api-key", expiring));
@@ -182,8 +228,14 @@ public class ForwardAuthFastPathTests
         await SendAsync("key and bad JWT", "", ("x-api-key", member), ("x-jwt-token", "not.a.jwt"));
         await SendAsync("key and cookie", "", ("x-api-key", member), ("Cookie", $"jwt={jwt}"));
         await SendAsync("two keys", "", ("x-api-key", member), ("x-api-key", adminKey));
-        await SendAsync("JWT", $"?organization={org}", ("x-jwt-token", jwt));
         await SendAsync("nothing", "");
+        await SendAsync("empty JWT", "", ("x-jwt-token", ""));
+        await SendAsync("empty JWT cookie", "", ("Cookie", "jwt="));
+        await SendAsync("other cookie", "", ("Cookie", "theme=dark"));
+        await SendAsync("JWT signed by someone else", "", ("x-jwt-token", jwt[..^4] + "AAAA"));
+        app.Time.Advance(TimeSpan.FromDays(31));
+        await SendAsync("expired JWT", $"?organization={org}", ("x-jwt-token", jwt));
+        await SendAsync("expired JWT cookie", "", ("Cookie", $"jwt={jwt}"));
         for (var i = 0; i < 8; i++)
         {
             await SendAsync("flood", $"?n={i}", ("x-api-key", $"ei_made-up-flood-key-number-{i}-0123456789"));

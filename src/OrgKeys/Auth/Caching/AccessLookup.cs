@@ -14,33 +14,35 @@ public sealed class AccessLookup(AuthCache cache, TimeProvider time, IServicePro
     public async ValueTask<bool> IsSessionCurrentAsync(int userId, int sessionVersion, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        if (!cache.TryGet(cache.Users, userId, now, out var user))
+        if (cache.IsSessionCurrent(userId, sessionVersion, now) is { } current)
         {
-            var generation = cache.Generation;
-            user = await Db.Users.AsNoTracking()
-                .Where(u => u.Id == userId)
-                .Select(u => new CachedUser(u.Disabled, u.SessionVersion))
-                .FirstOrDefaultAsync(cancellationToken) ?? CachedUser.Missing;
-            cache.Fill(cache.Users, userId, user, generation, now);
+            return current;
         }
 
-        return !user.Disabled && user.SessionVersion == sessionVersion;
+        var generation = cache.Generation;
+        var user = await Db.Users.AsNoTracking()
+            .Where(u => u.Id == userId)
+            .Select(u => new CachedUser(u.Disabled, u.SessionVersion))
+            .FirstOrDefaultAsync(cancellationToken) ?? CachedUser.Missing;
+        cache.Fill(cache.Users, userId, user, generation, now);
+        return user.Allows(sessionVersion);
     }
 
     /// <summary>The user's role in a live organization, or null when they are not a member of it.</summary>
     public async ValueTask<OrganizationRole?> RoleAsync(int organizationId, int userId, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        if (!cache.TryGet(cache.Memberships, (organizationId, userId), now, out var role))
+        if (cache.TryGetRole(organizationId, userId, now, out var role))
         {
-            var generation = cache.Generation;
-            role = await Db.Members.AsNoTracking()
-                .Where(m => m.OrganizationId == organizationId && m.UserId == userId && m.Organization.DeletedDate == null)
-                .Select(m => (OrganizationRole?)m.Role)
-                .FirstOrDefaultAsync(cancellationToken);
-            cache.Fill(cache.Memberships, (organizationId, userId), role, generation, now);
+            return role;
         }
 
+        var generation = cache.Generation;
+        role = await Db.Members.AsNoTracking()
+            .Where(m => m.OrganizationId == organizationId && m.UserId == userId && m.Organization.DeletedDate == null)
+            .Select(m => (OrganizationRole?)m.Role)
+            .FirstOrDefaultAsync(cancellationToken);
+        cache.Fill(cache.Memberships, (organizationId, userId), role, generation, now);
         return role;
     }
 

@@ -10,6 +10,9 @@ namespace OrgKeys.Auth.Caching;
 public sealed record CachedUser(bool Disabled, int SessionVersion)
 {
     public static readonly CachedUser Missing = new(Disabled: true, -1);
+
+    /// <summary>A session of this version may still be used: the user exists, is enabled, and has not logged out or changed password since.</summary>
+    public bool Allows(int sessionVersion) => !Disabled && SessionVersion == sessionVersion;
 }
 
 /// <summary>
@@ -82,6 +85,14 @@ public sealed class AuthCache
         value = default!;
         return false;
     }
+
+    /// <summary>Whether a session of this version is still current, from memory: null when only the database can tell.</summary>
+    public bool? IsSessionCurrent(int userId, int sessionVersion, DateTimeOffset now) =>
+        TryGet(Users, userId, now, out var user) ? user.Allows(sessionVersion) : null;
+
+    /// <summary>A user's role in an organization (null: not a member), from memory: false when only the database can tell.</summary>
+    public bool TryGetRole(int organizationId, int userId, DateTimeOffset now, out OrganizationRole? role) =>
+        TryGet(Memberships, (organizationId, userId), now, out role);
 
     /// <summary>Keeps what a lookup that started at <paramref name="generation"/> found, unless anything changed since.</summary>
     public void Fill<TKey, TValue>(BoundedCache<TKey, TValue> store, TKey key, TValue value, long generation, DateTimeOffset now)
