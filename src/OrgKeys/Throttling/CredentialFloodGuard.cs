@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Net;
 using OrgKeys.Auth;
 using OrgKeys.Infrastructure;
@@ -72,13 +73,16 @@ internal static class CredentialFloodGuardExtensions
     public static IApplicationBuilder UseCredentialFloodGuard(this IApplicationBuilder app)
     {
         var guard = app.ApplicationServices.GetRequiredService<CredentialFloodGuard>();
+        // The answer a flood gets over and over is made once: its body, and Retry-After for the first minute's seconds.
+        var body = ApiResults.Serialize(app.ApplicationServices, "Too many requests with invalid credentials from your address; try again later.");
+        var seconds = Enumerable.Range(0, 61).Select(s => s.ToString(CultureInfo.InvariantCulture)).ToArray();
         return app.Use((http, next) =>
         {
             if (CarriesCredential(http.Request) && guard.RetryAfter(http.Connection.RemoteIpAddress) is { } wait)
             {
-                http.Response.Headers.RetryAfter = Math.Ceiling(wait.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
-                return ApiResults.WriteAsync(http, StatusCodes.Status429TooManyRequests,
-                    "Too many requests with invalid credentials from your address; try again later.");
+                var retryAfter = (long)Math.Ceiling(wait.TotalSeconds);
+                http.Response.Headers.RetryAfter = retryAfter < seconds.Length ? seconds[retryAfter] : retryAfter.ToString(CultureInfo.InvariantCulture);
+                return ApiResults.WriteAsync(http, StatusCodes.Status429TooManyRequests, body);
             }
 
             return next(http);
