@@ -22,6 +22,7 @@ public class AuthCacheTests
         var (_, admin) = await app.SignedInUserAsync("alice");
         var (_, key) = await OrgKeysApp.CreateOrganizationAsync(admin);
 
+        await app.SettleAsync();
         await using var scope = app.Services.CreateAsyncScope();
         var verifier = scope.ServiceProvider.GetRequiredService<ApiKeyVerifier>();
         Assert.NotNull((await verifier.VerifyAsync(key, scope.ServiceProvider, default)).Key);
@@ -39,6 +40,7 @@ public class AuthCacheTests
     {
         await using var app = new OrgKeysApp();
         await app.WaitForCacheAsync();
+        await app.SettleAsync();
         await using var scope = app.Services.CreateAsyncScope();
         var verifier = scope.ServiceProvider.GetRequiredService<ApiKeyVerifier>();
         var madeUp = MadeUpKey();
@@ -65,6 +67,7 @@ public class AuthCacheTests
             keys.Add((await admin.AddKeyAsync(org, new { name = $"k{i}", role = "member" })).Key);
         }
 
+        await app.SettleAsync();
         await using var scope = app.Services.CreateAsyncScope();
         var verifier = scope.ServiceProvider.GetRequiredService<ApiKeyVerifier>();
         foreach (var key in keys)

@@ -37,6 +37,7 @@ public class CacheInvalidationTests : IAsyncLifetime
     public async Task OrganizationInfo_IsServedFromTheCache_AndShowsEveryMemberChangeAtOnce()
     {
         var (bobId, _) = await _app.SignedInUserAsync("bob");
+        await _app.SettleAsync();
         Assert.Equal(["alice:admin"], await MembersShownAsync());
         var commands = _app.Commands.Count;
         Assert.Equal(["alice:admin"], await MembersShownAsync());

@@ -104,6 +104,7 @@ public class ForwardAuthFastPathTests
             (await logout.PostAsync("/v1/api-logout", null)).EnsureSuccessStatusCode();
         }
 
+        await app.SettleAsync();
         var sessions = new[]
         {
             (Header: "x-jwt-token", Value: jwt, Query: $"?organization={org}&role=admin", Status: HttpStatusCode.NoContent),

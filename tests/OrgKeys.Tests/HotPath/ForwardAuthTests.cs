@@ -145,6 +145,7 @@ public class ForwardAuthTests : IAsyncLifetime
     [Fact]
     public async Task CachedKeyAndSession_CheckWithoutSql()
     {
+        await _app.SettleAsync();
         using var withKey = _app.ClientWithKey(_adminKey);
         Assert.Equal(HttpStatusCode.NoContent, (await withKey.GetAsync(Check)).StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, (await _alice.GetAsync($"{Check}?organization={_org}")).StatusCode);
