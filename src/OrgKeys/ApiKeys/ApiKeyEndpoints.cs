@@ -6,6 +6,7 @@ using OrgKeys.Auth.Caching;
 using OrgKeys.Data;
 using OrgKeys.Data.Entities;
 using OrgKeys.Infrastructure;
+using OrgKeys.Organizations;
 
 namespace OrgKeys.ApiKeys;
 
@@ -35,7 +36,7 @@ public static class ApiKeyEndpoints
 
         if (newKey.Role > access.Role)
         {
-            return ApiResults.Forbidden($"A {access.Role.ToString().ToLowerInvariant()} cannot create a key with the {newKey.Role.ToString().ToLowerInvariant()} role.");
+            return ApiResults.Forbidden($"A {OrganizationRoles.Name(access.Role)} cannot create a key with the {OrganizationRoles.Name(newKey.Role)} role.");
         }
 
         var (outcome, id, secret) = await keys.CreateAsync(organizationId, newKey, KeyOrigin.Of(access.UserId, access.ApiKey), cancellationToken);
@@ -75,7 +76,7 @@ public static class ApiKeyEndpoints
         return rows.ConvertAll(k =>
         {
             var used = usage.Pending(k.Id) ?? (k.LastUsedAt is { } at ? new KeyUsage(at, k.LastUsedIp) : null);
-            return new OrganizationApiKey(k.Id, k.Hint, k.Name, k.Created, RoleName(k.Role), false, k.Creator,
+            return new OrganizationApiKey(k.Id, k.Hint, k.Name, k.Created, OrganizationRoles.Name(k.Role), false, k.Creator,
                 used is null ? null : new ApiKeyLastUsed(used.Date, used.IpAddress), k.ExpiresAt);
         });
     }
@@ -130,12 +131,4 @@ public static class ApiKeyEndpoints
         await cache.PublishAsync(AuthChange.ApiKey(apiKeyId), db);
         return true;
     }
-
-    internal static string RoleName(OrganizationRole role) => role switch
-    {
-        OrganizationRole.Guest => "guest",
-        OrganizationRole.Member => "member",
-        OrganizationRole.Admin => "admin",
-        _ => role.ToString().ToLowerInvariant(),
-    };
 }

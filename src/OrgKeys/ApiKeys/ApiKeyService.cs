@@ -4,6 +4,7 @@ using OrgKeys.Auth.Caching;
 using OrgKeys.Data;
 using OrgKeys.Data.Entities;
 using OrgKeys.Observability;
+using OrgKeys.Organizations;
 
 namespace OrgKeys.ApiKeys;
 
@@ -61,7 +62,7 @@ public sealed class ApiKeyService(
             WhiteLabelId = origin.WhiteLabelId,
         };
         // The audit entry is written with the key, in the same transaction.
-        var entry = audit.Create(AuditActions.ApiKeyCreate, organizationId, origin, detail: request.Role.ToString().ToLowerInvariant());
+        var entry = audit.Create(AuditActions.ApiKeyCreate, organizationId, origin, detail: OrganizationRoles.Name(request.Role));
         entry.ApiKey = key;
         int? id;
         if (db.Database.CurrentTransaction is null)

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Authorization;
 using OrgKeys.Auth.Caching;
 using OrgKeys.Data.Entities;
+using OrgKeys.Organizations;
 
 namespace OrgKeys.Auth;
 
@@ -41,7 +42,7 @@ internal sealed class OrganizationRoleHandler(AccessLookup lookup) : Authorizati
         if (access.Role < requirement.MinimumRole)
         {
             context.Fail(new AuthorizationFailureReason(this,
-                $"This requires the {requirement.MinimumRole.ToString().ToLowerInvariant()} role in the organization."));
+                OrganizationRoles.Requires(requirement.MinimumRole)));
             return;
         }
 

@@ -5,6 +5,7 @@ using OrgKeys.Auth;
 using OrgKeys.Auth.Caching;
 using OrgKeys.Data.Entities;
 using OrgKeys.Infrastructure;
+using OrgKeys.Organizations;
 
 namespace OrgKeys.ForwardAuth;
 
@@ -77,7 +78,7 @@ public static class ForwardAuthEndpoints
         if (organizationId is not null)
         {
             headers[OrganizationHeader] = organizationId.Value.ToString(CultureInfo.InvariantCulture);
-            headers[RoleHeader] = ApiKeyEndpoints.RoleName(held!.Value);
+            headers[RoleHeader] = OrganizationRoles.Name(held!.Value);
         }
     }
 
@@ -85,7 +86,12 @@ public static class ForwardAuthEndpoints
     internal static (int OrganizationId, OrganizationRole Role, string Subject) Resolve(VerifiedApiKey key) =>
         (key.OrganizationId, key.Role, string.Create(CultureInfo.InvariantCulture, $"apikey:{key.Id}"));
 
-    internal static string UserSubject(int userId) => string.Create(CultureInfo.InvariantCulture, $"user:{userId}");
+    /// <summary>
+    /// A user acts in the organization asked for (<paramref name="wantedOrganization"/>) with the
+    /// <paramref name="role"/> they hold there, and in none when they are not a member or none was asked for.
+    /// </summary>
+    internal static (int? OrganizationId, OrganizationRole? Role, string Subject) Resolve(int userId, int? wantedOrganization, OrganizationRole? role) =>
+        (role is null ? null : wantedOrganization, role, string.Create(CultureInfo.InvariantCulture, $"user:{userId}"));
 
     /// <summary>The organization and role the credential acts with: a key its own; a user their membership in the organization asked for.</summary>
     private static async ValueTask<(int? OrganizationId, OrganizationRole? Role, string Subject)> ResolveAsync(
@@ -97,14 +103,8 @@ public static class ForwardAuthEndpoints
         }
 
         var userId = http.User.AsUser()!.UserId;
-        var subject = UserSubject(userId);
-        if (wantedOrganization is not { } organizationId)
-        {
-            return (null, null, subject);
-        }
-
-        var role = await lookup.RoleAsync(organizationId, userId, http.RequestAborted);
-        return role is null ? (null, null, subject) : (organizationId, role, subject);
+        var role = wantedOrganization is { } organizationId ? await lookup.RoleAsync(organizationId, userId, http.RequestAborted) : null;
+        return Resolve(userId, wantedOrganization, role);
     }
 }
 
@@ -129,7 +129,7 @@ internal readonly record struct CheckQuery(int? Organization, OrganizationRole? 
         OrganizationRole? wantedRole = null;
         if (role is not null)
         {
-            if (ParseRole(role) is not { } parsed)
+            if (OrganizationRoles.Parse(role) is not { } parsed)
             {
                 return "'role' must be 'guest', 'member' or 'admin'.";
             }
@@ -150,15 +150,7 @@ internal readonly record struct CheckQuery(int? Organization, OrganizationRole? 
         }
 
         return Role is { } wanted && (held is null || held < wanted)
-            ? $"This requires the {ApiKeyEndpoints.RoleName(wanted)} role in the organization."
+            ? OrganizationRoles.Requires(wanted)
             : null;
     }
-
-    private static OrganizationRole? ParseRole(string role) => role switch
-    {
-        "guest" => OrganizationRole.Guest,
-        "member" => OrganizationRole.Member,
-        "admin" => OrganizationRole.Admin,
-        _ => null,
-    };
 }

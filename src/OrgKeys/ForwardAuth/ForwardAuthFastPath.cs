@@ -75,28 +75,15 @@ internal sealed class ForwardAuthFastPath(
             return ApiResults.WriteAsync(http, StatusCodes.Status401Unauthorized, refusals[failure]);
         }
 
-        int? organizationId;
-        OrganizationRole? role;
-        string subject;
-        if (verdict.Key is { } key)
+        OrganizationRole? membership = null;
+        if (verdict.Key is null && query.Organization is { } wanted && !cache.TryGetRole(wanted, verdict.UserId, time.GetUtcNow(), out membership))
         {
-            (organizationId, role, subject) = ForwardAuthEndpoints.Resolve(key);
-        }
-        else
-        {
-            subject = ForwardAuthEndpoints.UserSubject(verdict.UserId);
-            (organizationId, role) = (null, null);
-            if (query.Organization is { } wanted)
-            {
-                if (!cache.TryGetRole(wanted, verdict.UserId, time.GetUtcNow(), out role))
-                {
-                    return null;
-                }
-
-                organizationId = role is null ? null : wanted;
-            }
+            return null;
         }
 
+        var (organizationId, role, subject) = verdict.Key is { } key
+            ? ForwardAuthEndpoints.Resolve(key)
+            : ForwardAuthEndpoints.Resolve(verdict.UserId, query.Organization, membership);
         if (query.Refusal(organizationId, role) is not null)
         {
             return null; // a 403: the endpoint writes it

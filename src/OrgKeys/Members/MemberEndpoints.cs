@@ -7,6 +7,7 @@ using OrgKeys.Auth.Caching;
 using OrgKeys.Data;
 using OrgKeys.Data.Entities;
 using OrgKeys.Infrastructure;
+using OrgKeys.Organizations;
 using OrgKeys.Users;
 
 namespace OrgKeys.Members;
@@ -38,7 +39,7 @@ public static class MemberEndpoints
             return ApiResults.BadRequest("'usernameOrEmail' is required.");
         }
 
-        if (ParseRole(request.Role) is not { } role)
+        if (OrganizationRoles.Parse(request.Role) is not { } role)
         {
             return ApiResults.BadRequest("'role' is required and must be 'admin', 'member' or 'guest'.");
         }
@@ -90,7 +91,7 @@ public static class MemberEndpoints
         AuthCache cache,
         CancellationToken cancellationToken)
     {
-        if (ParseRole(request.Role) is not { } role)
+        if (OrganizationRoles.Parse(request.Role) is not { } role)
         {
             return ApiResults.BadRequest("'role' is required and must be 'admin', 'member' or 'guest'.");
         }
@@ -134,12 +135,4 @@ public static class MemberEndpoints
     }
 
     private static KeyOrigin Actor(OrganizationAccess access) => KeyOrigin.Of(access.UserId, access.ApiKey);
-
-    private static OrganizationRole? ParseRole(string? role) => role switch
-    {
-        "admin" => OrganizationRole.Admin,
-        "member" => OrganizationRole.Member,
-        "guest" => OrganizationRole.Guest,
-        _ => null,
-    };
 }

@@ -87,7 +87,7 @@ public sealed class OrganizationService(OrgKeysDbContext db, ApiKeyService keys,
         return rows.ConvertAll(o => new OrganizationDto(
             o.Id, o.Name, null, false,
             o.Members.ConvertAll(m => new OrganizationUser(m.Id, m.Username, m.Name, m.Email, m.Created, StaffInfo.None,
-                Pending: false, Activated: true, MfaConfigured: false, m.Added, m.Role.ToString().ToLowerInvariant(), 0, [])),
+                Pending: false, Activated: true, MfaConfigured: false, m.Added, OrganizationRoles.Name(m.Role), 0, [])),
             false, o.WhiteLabelId, o.WhiteLabelName, null, null, null, o.Created, o.DeletedDate));
     }
 
