@@ -40,31 +40,20 @@ public sealed class ApiKeyVerifier(ApiKeyHasher hasher, AuthCache cache, TimePro
     /// Verifies from memory alone, without allocating: the answer, or null when the key is in neither
     /// cache and only the database can tell. <see cref="VerifyAsync"/> is this plus the lookup.
     /// </summary>
-    public ApiKeyCheck? VerifyCached(string presented)
-    {
-        if (!ApiKeyFormat.IsPlausible(presented))
-        {
-            return ApiKeyCheck.Refused(InvalidKey, AuthOutcome.Malformed);
-        }
-
-        Span<byte> digest = stackalloc byte[ApiKeyHasher.HashSize];
-        hasher.Hash(presented, digest);
-        return FromCache(CacheKey.From(digest), time.GetUtcNow());
-    }
+    public ApiKeyCheck? VerifyCached(string presented) => Lookup(presented, out _);
 
     /// <param name="presented">The key as the client sent it.</param>
     /// <param name="requestServices">The request's services, for the database on a cache miss.</param>
     /// <param name="cancellationToken">The request's.</param>
     public async ValueTask<ApiKeyCheck> VerifyAsync(string presented, IServiceProvider requestServices, CancellationToken cancellationToken)
     {
-        if (VerifyCached(presented) is { } known)
+        if (Lookup(presented, out var id) is { } known)
         {
             return known;
         }
 
         var generation = cache.Generation;
-        var hash = hasher.Hash(presented);
-        var id = CacheKey.From(hash);
+        var hash = id.ToArray();
         var now = time.GetUtcNow();
         var row = await LoadAsync(requestServices.GetRequiredService<OrgKeysDbContext>(), hash, cancellationToken);
         if (row is null)
@@ -75,6 +64,21 @@ public sealed class ApiKeyVerifier(ApiKeyHasher hasher, AuthCache cache, TimePro
 
         cache.Fill(cache.ApiKeys, id, row, generation, now);
         return Judge(row, now);
+    }
+
+    /// <summary>The format check and the HMAC (into <paramref name="id"/>), then the caches.</summary>
+    private ApiKeyCheck? Lookup(string presented, out CacheKey id)
+    {
+        if (!ApiKeyFormat.IsPlausible(presented))
+        {
+            id = default;
+            return ApiKeyCheck.Refused(InvalidKey, AuthOutcome.Malformed);
+        }
+
+        Span<byte> digest = stackalloc byte[ApiKeyHasher.HashSize];
+        hasher.Hash(presented, digest);
+        id = CacheKey.From(digest);
+        return FromCache(id, time.GetUtcNow());
     }
 
     private ApiKeyCheck? FromCache(CacheKey id, DateTimeOffset now)

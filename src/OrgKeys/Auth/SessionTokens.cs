@@ -65,21 +65,12 @@ public sealed class SessionTokens(ServerKeyStore keys, TimeProvider time, IConfi
     /// by the clock now), or null when only verifying it can tell. <see cref="ValidateAsync"/> is this
     /// plus the verification.
     /// </summary>
-    public SessionCheck? ValidateCached(string token)
-    {
-        if (token.Length > MaxTokenLength)
-        {
-            return SessionCheck.Invalid;
-        }
-
-        var now = time.GetUtcNow();
-        return _verified.TryGet(CacheKeyOf(token), now, out var session) ? Judge(session, now) : null;
-    }
+    public SessionCheck? ValidateCached(string token) => Lookup(token, out _);
 
     /// <summary>Checks signature, algorithm, issuer and audience, then the lifetime by the injected clock.</summary>
     public async ValueTask<SessionCheck> ValidateAsync(string token)
     {
-        if (ValidateCached(token) is { } known)
+        if (Lookup(token, out var id) is { } known)
         {
             return known;
         }
@@ -91,8 +82,22 @@ public sealed class SessionTokens(ServerKeyStore keys, TimeProvider time, IConfi
         }
 
         var now = time.GetUtcNow();
-        _verified.Set(CacheKeyOf(token), session, now);
+        _verified.Set(id, session, now);
         return Judge(session, now);
+    }
+
+    /// <summary>The length check and the token's SHA-256 (into <paramref name="id"/>), then the cache.</summary>
+    private SessionCheck? Lookup(string token, out CacheKey id)
+    {
+        if (token.Length > MaxTokenLength)
+        {
+            id = default;
+            return SessionCheck.Invalid;
+        }
+
+        id = CacheKeyOf(token);
+        var now = time.GetUtcNow();
+        return _verified.TryGet(id, now, out var session) ? Judge(session, now) : null;
     }
 
     private static SessionCheck Judge(SignedSession session, DateTimeOffset now)

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
+using Microsoft.Net.Http.Headers;
 using OrgKeys.Auth;
 using OrgKeys.Infrastructure;
 
@@ -67,7 +68,8 @@ public sealed class CredentialFloodGuard(TimeProvider time, IConfiguration confi
 
 internal static class CredentialFloodGuardExtensions
 {
-    private static readonly string[] CredentialHeaders = ["x-api-key", "x-jwt-token", "Authorization"];
+    /// <summary>Any Authorization header counts, not only Bearer: a flooding address waits whatever it sends.</summary>
+    private static readonly string[] CredentialHeaders = [AuthSchemes.ApiKeyHeader, AuthSchemes.JwtHeaderName, HeaderNames.Authorization];
 
     /// <summary>Before authentication: a request that carries a credential from a flooding address is a cheap 429.</summary>
     public static IApplicationBuilder UseCredentialFloodGuard(this IApplicationBuilder app)

@@ -13,6 +13,17 @@ public readonly record struct CacheKey(ulong A, ulong B, ulong C, ulong D)
 
     public bool Equals(CacheKey other) => A == other.A && B == other.B && C == other.C && D == other.D;
 
+    /// <summary>The digest's 32 bytes again, as <see cref="From"/> read them.</summary>
+    public byte[] ToArray()
+    {
+        var digest = new byte[32];
+        BinaryPrimitives.WriteUInt64LittleEndian(digest, A);
+        BinaryPrimitives.WriteUInt64LittleEndian(digest.AsSpan(8), B);
+        BinaryPrimitives.WriteUInt64LittleEndian(digest.AsSpan(16), C);
+        BinaryPrimitives.WriteUInt64LittleEndian(digest.AsSpan(24), D);
+        return digest;
+    }
+
     public static CacheKey From(ReadOnlySpan<byte> digest) => new(
         BinaryPrimitives.ReadUInt64LittleEndian(digest),
         BinaryPrimitives.ReadUInt64LittleEndian(digest[8..]),
