@@ -13,20 +13,9 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 log() { printf 'bench: %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
-# One command on a fresh machine: the Debian packages of missing tools are installed (as root, or
-# through sudo without a password), as the test scripts install nginx and PostgreSQL.
-declare -A package=([wrk]=wrk [curl]=curl [jq]=jq [sqlite3]=sqlite3 [node]=nodejs)
-missing=()
-for tool in "${!package[@]}"; do
-  command -v "$tool" >/dev/null || missing+=("${package[$tool]}")
-done
-if ((${#missing[@]})); then
-  log "installing ${missing[*]}"
-  if [[ $(id -u) == 0 ]]; then sudo_=(); elif command -v sudo >/dev/null; then sudo_=(sudo -n); else die "need root to install: ${missing[*]}"; fi
-  "${sudo_[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2 || die "apt-get update failed"
-  "${sudo_[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >&2 || die "could not install ${missing[*]}"
-  for tool in "${!package[@]}"; do command -v "$tool" >/dev/null || die "$tool is still missing"; done
-fi
+# One command on a fresh machine: missing tools are installed, as the test scripts install theirs.
+source "$root/tests/lib.sh"
+ensure_commands wrk curl jq sqlite3 node:nodejs || die "could not install the benchmark's tools"
 
 if [[ ${BENCH_NO_BUILD:-0} != 1 ]]; then
   log "building Release"
@@ -38,11 +27,7 @@ work=$(mktemp -d /tmp/orgkeys-bench.XXXXXX)
 export PG_CLUSTER_STATE=$work/pg-cluster.state
 server_pid=
 stop_server() {
-  if [[ -n $server_pid ]] && kill -0 "$server_pid" 2>/dev/null; then
-    kill "$server_pid" 2>/dev/null || true
-    for _ in $(seq 1 50); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$server_pid" 2>/dev/null || true
-  fi
+  if [[ -n $server_pid ]]; then stop_process "$server_pid"; fi
   server_pid=
 }
 cleanup() {
@@ -54,13 +39,10 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
 start_server() { # start_server DATA_DIR [VAR=value ...]: sets base_url and server_pid
   local data=$1 port
   shift
-  port=$((20000 + RANDOM % 40000))
-  while port_in_use "$port"; do port=$((20000 + RANDOM % 40000)); done
+  port=$(free_port)
   base_url=http://127.0.0.1:$port
   env OrgKeys__DataDirectory="$data" "$@" "$bin" serve --urls "$base_url" >"$data.server.log" 2>&1 </dev/null &
   server_pid=$!

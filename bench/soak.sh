@@ -14,6 +14,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/.." && pwd)
+source "$root/tests/lib.sh"
 bin=$root/src/OrgKeys/bin/Release/net10.0/OrgKeys
 duration=${DURATION:-600}
 rate=${RATE:-100}
@@ -25,11 +26,7 @@ work=$(mktemp -d /tmp/orgkeys-soak.XXXXXX)
 server_pid=
 
 cleanup() {
-  if [[ -n $server_pid ]] && kill -0 "$server_pid" 2>/dev/null; then
-    kill "$server_pid" 2>/dev/null || true
-    for _ in $(seq 1 50); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$server_pid" 2>/dev/null || true
-  fi
+  if [[ -n $server_pid ]]; then stop_process "$server_pid"; fi
   rm -rf -- "$work"
 }
 trap cleanup EXIT
@@ -39,9 +36,7 @@ trap 'exit 143' TERM
 export OrgKeys__DataDirectory=$work/data
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
-port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-port=$((20000 + RANDOM % 40000))
-while port_in_use "$port"; do port=$((20000 + RANDOM % 40000)); done
+port=$(free_port)
 base_url=http://127.0.0.1:$port
 
 password=$(node -e 'console.log(require("node:crypto").randomBytes(24).toString("base64url"))')

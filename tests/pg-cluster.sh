@@ -10,6 +10,7 @@
 # concurrent run its own PG_CLUSTER_STATE. Progress and errors go to stderr.
 # Trust auth, 127.0.0.1 only, unix socket inside the folder, fsync off: never use it for real data.
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
 STATE=${PG_CLUSTER_STATE:-/tmp/orgkeys-pg-cluster.state}
@@ -38,17 +39,6 @@ ensure_postgres() {
   if [[ $(id -u) == 0 ]] && ! id postgres >/dev/null 2>&1; then
     useradd --system --user-group --home-dir /var/lib/postgresql --shell /bin/bash postgres
   fi
-}
-
-port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
-free_port() {
-  local port
-  for _ in $(seq 1 50); do
-    port=$((20000 + RANDOM % 40000))
-    if ! port_in_use "$port"; then echo "$port"; return 0; fi
-  done
-  die "no free port found"
 }
 
 start() {

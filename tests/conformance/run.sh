@@ -11,6 +11,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
+source "$root/tests/lib.sh"
 bin=$root/src/OrgKeys/bin/Release/net10.0/OrgKeys
 
 [[ -x $bin ]] || { echo "conformance: $bin not found; run: dotnet build OrgKeys.slnx -c Release" >&2; exit 1; }
@@ -23,11 +24,7 @@ cleanup() {
   if [[ -n $prism_pid ]] && kill -0 "$prism_pid" 2>/dev/null; then
     kill "$prism_pid" 2>/dev/null || true
   fi
-  if [[ -n $server_pid ]] && kill -0 "$server_pid" 2>/dev/null; then
-    kill "$server_pid" 2>/dev/null || true
-    for _ in $(seq 1 50); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$server_pid" 2>/dev/null || true
-  fi
+  if [[ -n $server_pid ]]; then stop_process "$server_pid"; fi
   rm -rf -- "$work"
 }
 trap cleanup EXIT
@@ -40,8 +37,6 @@ echo "conformance: npm ci"
 export OrgKeys__DataDirectory=$work/data
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
-port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
 http_ok() { # 0 when GET $1 answers 200
   node -e 'fetch(process.argv[1]).then((r) => process.exit(r.status === 200 ? 0 : 1), () => process.exit(1))' "$1"
 }
@@ -49,8 +44,7 @@ http_ok() { # 0 when GET $1 answers 200
 server_log=$work/server.log
 start_server() {
   local deadline=$((SECONDS + 60))
-  port=$((20000 + RANDOM % 40000))
-  while port_in_use "$port"; do port=$((20000 + RANDOM % 40000)); done
+  port=$(free_port)
   base_url=http://127.0.0.1:$port
   "$bin" serve --urls "$base_url" >"$server_log" 2>&1 </dev/null &
   server_pid=$!
@@ -121,8 +115,7 @@ node -e '
     for (const path of Object.values(doc.paths)) for (const op of Object.values(path)) if (op && typeof op === "object") delete op.security;
     require("node:fs").writeFileSync(process.argv[2], JSON.stringify(doc));
   }).catch((e) => { console.error(e); process.exit(1); });' "$base_url/v1/openapi.json" "$work/openapi.json"
-prism_port=$((20000 + RANDOM % 40000))
-while port_in_use "$prism_port" || ((prism_port == port)); do prism_port=$((20000 + RANDOM % 40000)); done
+prism_port=$(free_port "$port")
 prism_url=http://127.0.0.1:$prism_port
 prism_log=$work/prism.log
 # Without --errors Prism forwards the service's own answer and logs each violation in detail.

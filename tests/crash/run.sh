@@ -6,6 +6,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
+source "$root/tests/lib.sh"
 bin=$root/src/OrgKeys/bin/Release/net10.0/OrgKeys
 [[ -x $bin ]] || { echo "crash: $bin not found; run: dotnet build OrgKeys.slnx -c Release" >&2; exit 1; }
 
@@ -24,12 +25,10 @@ check() { # check NAME CONDITION-RESULT(yes/no)
   if [[ $2 == yes ]]; then pass=$((pass + 1)); echo "ok - $1"; else fail=$((fail + 1)); echo "not ok - $1${3:+ ($3)}"; fi
 }
 
-port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 start_server() { # a port can still be taken between the check and the bind: a server that exits at once is retried, twice
   local attempt status port
   for attempt in 1 2 3; do
-    port=$((20000 + RANDOM % 40000))
-    while port_in_use "$port"; do port=$((20000 + RANDOM % 40000)); done
+    port=$(free_port)
     base=http://127.0.0.1:$port
     "$bin" serve --urls "$base" >>"$run/server.log" 2>&1 &
     server_pid=$!

@@ -5,6 +5,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
+source "$root/tests/lib.sh"
 bin=$root/src/OrgKeys/bin/Release/net10.0/OrgKeys
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
@@ -14,13 +15,7 @@ work=$(mktemp -d /tmp/orgkeys-multinode.XXXXXX)
 export PG_CLUSTER_STATE=$work/pg-cluster.state
 pids=()
 cleanup() {
-  for pid in "${pids[@]}"; do
-    if kill -0 "$pid" 2>/dev/null; then
-      kill "$pid" 2>/dev/null || true
-      for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-      kill -9 "$pid" 2>/dev/null || true
-    fi
-  done
+  for pid in "${pids[@]}"; do stop_process "$pid"; done
   if [[ -f $PG_CLUSTER_STATE ]]; then bash "$root/tests/pg-cluster.sh" stop 2>/dev/null || true; fi
   rm -rf -- "$work"
 }
@@ -28,12 +23,6 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-free_port() {
-  local port=$((20000 + RANDOM % 40000))
-  while port_in_use "$port"; do port=$((20000 + RANDOM % 40000)); done
-  echo "$port"
-}
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 
 pass=0 fail=0

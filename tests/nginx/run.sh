@@ -6,40 +6,24 @@
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
+source "$root/tests/lib.sh"
 bin=$root/src/OrgKeys/bin/Release/net10.0/OrgKeys
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 [[ -x $bin ]] || { echo "nginx: $bin not found; run: dotnet build OrgKeys.slnx -c Release" >&2; exit 1; }
-if ! command -v nginx >/dev/null; then
-  echo "nginx: installing nginx" >&2
-  sudo_=(); [[ $(id -u) == 0 ]] || sudo_=(sudo -n)
-  "${sudo_[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
-  "${sudo_[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >&2
-fi
+ensure_commands nginx || { echo "nginx: could not install nginx" >&2; exit 1; }
 
 work=$(mktemp -d /tmp/orgkeys-nginx.XXXXXX)
 chmod 755 "$work"
 server_pid= nginx_pid=
 cleanup() {
-  for pid in $nginx_pid $server_pid; do
-    if kill -0 "$pid" 2>/dev/null; then
-      kill "$pid" 2>/dev/null || true
-      for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-      kill -9 "$pid" 2>/dev/null || true
-    fi
-  done
+  for pid in $nginx_pid $server_pid; do stop_process "$pid"; done
   rm -rf -- "$work"
 }
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-free_port() {
-  local port=$((20000 + RANDOM % 40000))
-  while port_in_use "$port"; do port=$((20000 + RANDOM % 40000)); done
-  echo "$port"
-}
 wait_http() { # wait_http URL PID LOG
   for _ in $(seq 1 120); do
     kill -0 "$2" 2>/dev/null || { tail -n 30 "$3" >&2; return 1; }

@@ -5,6 +5,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
+source "$root/tests/lib.sh"
 bin=$root/src/OrgKeys/bin/Release/net10.0/OrgKeys
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
 [[ -x $bin ]] || { echo "outage: $bin not found; run: dotnet build OrgKeys.slnx -c Release" >&2; exit 1; }
@@ -34,9 +35,7 @@ password=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
 "$bin" users create --username ann --email ann@example.com --name Ann --password "$password" --json >/dev/null
 key=$("$bin" organizations create --name Outage --admin ann --json | tail -n 1 | sed 's/.*"apiKey":"\([^"]*\)".*/\1/')
 
-port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-http_port=$((20000 + RANDOM % 40000))
-while port_in_use "$http_port"; do http_port=$((20000 + RANDOM % 40000)); done
+http_port=$(free_port)
 base=http://127.0.0.1:$http_port
 "$bin" serve --urls "$base" >"$work/server.log" 2>&1 &
 server_pid=$!
