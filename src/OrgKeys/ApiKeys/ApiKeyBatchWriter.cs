@@ -1,6 +1,6 @@
 using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
-using OrgKeys.Auth.Caching;
+using OrgKeys.Authentication.Caching;
 using OrgKeys.Data;
 using OrgKeys.Data.Entities;
 

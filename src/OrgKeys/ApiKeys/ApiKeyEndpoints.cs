@@ -1,8 +1,8 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using OrgKeys.Audit;
-using OrgKeys.Auth;
-using OrgKeys.Auth.Caching;
+using OrgKeys.Authentication.Caching;
+using OrgKeys.Authorization;
 using OrgKeys.Data;
 using OrgKeys.Data.Entities;
 using OrgKeys.Infrastructure;

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using OrgKeys.Auth;
+using OrgKeys.Secrets;
 
 namespace OrgKeys.ApiKeys;
 

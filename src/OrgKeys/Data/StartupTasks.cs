@@ -1,5 +1,5 @@
 using Microsoft.EntityFrameworkCore;
-using OrgKeys.Auth;
+using OrgKeys.Secrets;
 
 namespace OrgKeys.Data;
 

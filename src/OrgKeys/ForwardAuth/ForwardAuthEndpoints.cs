@@ -1,8 +1,8 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using OrgKeys.ApiKeys;
-using OrgKeys.Auth;
-using OrgKeys.Auth.Caching;
+using OrgKeys.Authentication;
+using OrgKeys.Authentication.Caching;
 using OrgKeys.Data.Entities;
 using OrgKeys.Infrastructure;
 using OrgKeys.Organizations;

@@ -1,7 +1,8 @@
 using System.Collections.Frozen;
 using OrgKeys.ApiKeys;
-using OrgKeys.Auth;
-using OrgKeys.Auth.Caching;
+using OrgKeys.Authentication;
+using OrgKeys.Authentication.Caching;
+using OrgKeys.Authorization;
 using OrgKeys.Data.Entities;
 using OrgKeys.Infrastructure;
 using OrgKeys.Observability;

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.OpenApi;
-using OrgKeys.Auth;
+using OrgKeys.Authentication;
 using Scalar.AspNetCore;
 
 namespace OrgKeys.Infrastructure;

@@ -1,5 +1,5 @@
 using System.Diagnostics.Metrics;
-using OrgKeys.Auth.Caching;
+using OrgKeys.Authentication.Caching;
 
 namespace OrgKeys.Observability;
 

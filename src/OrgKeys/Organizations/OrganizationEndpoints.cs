@@ -1,8 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
 using OrgKeys.ApiKeys;
-using OrgKeys.Auth;
-using OrgKeys.Auth.Caching;
+using OrgKeys.Authorization;
 using OrgKeys.Data;
 using OrgKeys.Infrastructure;
 

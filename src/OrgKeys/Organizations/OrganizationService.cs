@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using OrgKeys.ApiKeys;
 using OrgKeys.Audit;
-using OrgKeys.Auth.Caching;
+using OrgKeys.Authentication.Caching;
 using OrgKeys.Data;
 using OrgKeys.Data.Entities;
 using OrgKeys.Infrastructure;

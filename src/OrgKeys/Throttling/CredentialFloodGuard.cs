@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using Microsoft.Net.Http.Headers;
-using OrgKeys.Auth;
+using OrgKeys.Authentication;
 using OrgKeys.Infrastructure;
 
 namespace OrgKeys.Throttling;

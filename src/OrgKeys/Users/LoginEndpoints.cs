@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
-using OrgKeys.Auth;
+using OrgKeys.Authentication;
+using OrgKeys.Authorization;
 using OrgKeys.Infrastructure;
 using OrgKeys.Throttling;
 

@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using OrgKeys.ApiKeys;
-using OrgKeys.Auth;
+using OrgKeys.Secrets;
 using OrgKeys.Tests.Infrastructure;
 
 namespace OrgKeys.Tests.ApiKeys;

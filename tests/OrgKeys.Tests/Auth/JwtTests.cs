@@ -8,7 +8,8 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
-using OrgKeys.Auth;
+using OrgKeys.Authentication;
+using OrgKeys.Secrets;
 using OrgKeys.Tests.Infrastructure;
 
 namespace OrgKeys.Tests.Auth;

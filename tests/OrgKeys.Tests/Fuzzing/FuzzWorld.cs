@@ -5,7 +5,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using OrgKeys.ApiKeys;
-using OrgKeys.Auth;
 using OrgKeys.Tests.Infrastructure;
 using OrgKeys.WhiteLabels;
 

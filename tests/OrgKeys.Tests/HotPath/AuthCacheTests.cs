@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using OrgKeys.ApiKeys;
-using OrgKeys.Auth.Caching;
+using OrgKeys.Authentication.Caching;
 using OrgKeys.Data.Entities;
 using OrgKeys.Tests.Infrastructure;
 

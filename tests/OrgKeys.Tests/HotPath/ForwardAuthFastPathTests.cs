@@ -3,7 +3,7 @@ using System.Text;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using OrgKeys.Auth;
+using OrgKeys.Authentication;
 using OrgKeys.Tests.Infrastructure;
 
 namespace OrgKeys.Tests.HotPath;

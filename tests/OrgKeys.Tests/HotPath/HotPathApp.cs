@@ -1,6 +1,6 @@
 using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
-using OrgKeys.Auth.Caching;
+using OrgKeys.Authentication.Caching;
 using OrgKeys.Tests.Infrastructure;
 
 namespace OrgKeys.Tests.HotPath;

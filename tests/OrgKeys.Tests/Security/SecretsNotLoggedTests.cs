@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OrgKeys.ApiKeys;
-using OrgKeys.Auth;
+using OrgKeys.Secrets;
 using OrgKeys.Tests.Infrastructure;
 using OrgKeys.WhiteLabels;
 

@@ -4,8 +4,8 @@ using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using OrgKeys.ApiKeys;
-using OrgKeys.Auth;
 using OrgKeys.Data;
+using OrgKeys.Secrets;
 using OrgKeys.Tests.Infrastructure;
 
 namespace OrgKeys.Tests.Storage;

@@ -2,10 +2,10 @@ using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
-using OrgKeys.Auth.Caching;
+using OrgKeys.Authentication.Caching;
 using OrgKeys.Observability;
 
-namespace OrgKeys.Auth;
+namespace OrgKeys.Authentication;
 
 public sealed class JwtAuthenticationOptions : AuthenticationSchemeOptions
 {

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace OrgKeys.Auth.Caching;
+namespace OrgKeys.Authentication.Caching;
 
 public enum AuthChangeKind
 {

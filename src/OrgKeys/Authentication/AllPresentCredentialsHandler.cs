@@ -2,7 +2,7 @@ using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 
-namespace OrgKeys.Auth;
+namespace OrgKeys.Authentication;
 
 /// <summary>
 /// A request that carries several credentials is authenticated only if every one of them is valid:

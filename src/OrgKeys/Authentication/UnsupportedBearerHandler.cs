@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using OrgKeys.Observability;
 
-namespace OrgKeys.Auth;
+namespace OrgKeys.Authentication;
 
 /// <summary>
 /// <c>Authorization: Bearer</c> until OAuth access tokens exist (issue 4): a credential this server

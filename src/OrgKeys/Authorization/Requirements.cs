@@ -1,10 +1,11 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Authorization;
-using OrgKeys.Auth.Caching;
+using OrgKeys.Authentication;
+using OrgKeys.Authentication.Caching;
 using OrgKeys.Data.Entities;
 using OrgKeys.Organizations;
 
-namespace OrgKeys.Auth;
+namespace OrgKeys.Authorization;
 
 /// <summary>A failure that must look exactly like a missing resource: never reveal that it exists.</summary>
 public sealed class NotFoundReason(IAuthorizationHandler handler, string message) : AuthorizationFailureReason(handler, message);

@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using OrgKeys.Data;
 
-namespace OrgKeys.Auth;
+namespace OrgKeys.Secrets;
 
 /// <summary>
 /// The one secret that is deliberately not in the database: <c>OrgKeys:ServerSecret</c> (base64, at

@@ -3,7 +3,7 @@ using System.Text;
 using Microsoft.EntityFrameworkCore;
 using OrgKeys.Data;
 
-namespace OrgKeys.Auth;
+namespace OrgKeys.Secrets;
 
 /// <summary>
 /// Key material shared by every node on one database, created by whichever node starts first:

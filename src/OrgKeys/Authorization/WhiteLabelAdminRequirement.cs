@@ -1,9 +1,10 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.EntityFrameworkCore;
+using OrgKeys.Authentication;
 using OrgKeys.Data;
 
-namespace OrgKeys.Auth;
+namespace OrgKeys.Authorization;
 
 /// <summary>
 /// The route's <c>{organizationId}</c> must be the admin organization of a white label. Paired with

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 using OrgKeys.ApiKeys;
 using OrgKeys.Observability;
 
-namespace OrgKeys.Auth;
+namespace OrgKeys.Authentication;
 
 /// <summary>The <c>x-api-key</c> header: an organization API key.</summary>
 internal sealed class ApiKeyAuthenticationHandler(

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using OrgKeys.Observability;
 
-namespace OrgKeys.Auth.Caching;
+namespace OrgKeys.Authentication.Caching;
 
 /// <summary>
 /// A concurrent map that never holds much more than <c>capacity</c> entries, each for at most

@@ -1,4 +1,4 @@
-namespace OrgKeys.Auth;
+namespace OrgKeys.Authentication;
 
 /// <summary>The contract's three credential carriers, one ASP.NET Core scheme each.</summary>
 public static class AuthSchemes

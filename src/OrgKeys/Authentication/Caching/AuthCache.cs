@@ -4,7 +4,7 @@ using OrgKeys.Data;
 using OrgKeys.Data.Entities;
 using OrgKeys.Organizations;
 
-namespace OrgKeys.Auth.Caching;
+namespace OrgKeys.Authentication.Caching;
 
 /// <summary>The user facts a session JWT is checked against on every request.</summary>
 public sealed record CachedUser(bool Disabled, int SessionVersion)

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Authorization;
 using OrgKeys.Data.Entities;
 
-namespace OrgKeys.Auth;
+namespace OrgKeys.Authorization;
 
 public static class Policies
 {

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Authorization.Policy;
 using OrgKeys.Infrastructure;
 using OrgKeys.Throttling;
 
-namespace OrgKeys.Auth;
+namespace OrgKeys.Authorization;
 
 /// <summary>
 /// Writes authorization failures in the contract's shape: 401 with why the credential was refused,

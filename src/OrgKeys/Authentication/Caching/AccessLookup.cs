@@ -2,7 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using OrgKeys.Data;
 using OrgKeys.Data.Entities;
 
-namespace OrgKeys.Auth.Caching;
+namespace OrgKeys.Authentication.Caching;
 
 /// <summary>
 /// The per-request facts authorization needs besides the credential itself (is this session still

@@ -2,7 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using OrgKeys.Data;
 
-namespace OrgKeys.Auth.Caching;
+namespace OrgKeys.Authentication.Caching;
 
 /// <summary>
 /// On PostgreSQL, holds one connection that LISTENs on <see cref="AuthCache.Channel"/> and applies

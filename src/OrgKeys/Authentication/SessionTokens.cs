@@ -5,9 +5,10 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
-using OrgKeys.Auth.Caching;
+using OrgKeys.Authentication.Caching;
+using OrgKeys.Secrets;
 
-namespace OrgKeys.Auth;
+namespace OrgKeys.Authentication;
 
 /// <summary>
 /// The JWTs returned by <c>/v1/api-login</c>. HS256 under a key generated on first start and shared

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace OrgKeys.Auth.Caching;
+namespace OrgKeys.Authentication.Caching;
 
 /// <summary>A 32-byte digest (HMAC or SHA-256 of a credential) as a value type: no allocation per lookup.</summary>
 public readonly record struct CacheKey(ulong A, ulong B, ulong C, ulong D)

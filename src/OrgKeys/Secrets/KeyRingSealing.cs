@@ -4,7 +4,7 @@ using System.Xml.Linq;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.XmlEncryption;
 
-namespace OrgKeys.Auth;
+namespace OrgKeys.Secrets;
 
 /// <summary>
 /// The data-protection key ring lives in the database, shared by every node; its keys are sealed

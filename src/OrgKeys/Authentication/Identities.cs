@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Security.Claims;
 using OrgKeys.ApiKeys;
 
-namespace OrgKeys.Auth;
+namespace OrgKeys.Authentication;
 
 /// <summary>A signed-in user (JWT). Their role is looked up per organization on each request.</summary>
 public sealed class UserIdentity : ClaimsIdentity

@@ -1,7 +1,8 @@
 using OrgKeys.ApiKeys;
+using OrgKeys.Authentication;
 using OrgKeys.Data.Entities;
 
-namespace OrgKeys.Auth;
+namespace OrgKeys.Authorization;
 
 /// <summary>
 /// Who acts on the organization in the route, and with which role: resolved once by the

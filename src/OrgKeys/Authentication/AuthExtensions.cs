@@ -1,9 +1,10 @@
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Authorization;
 using OrgKeys.ApiKeys;
-using OrgKeys.Auth.Caching;
+using OrgKeys.Authentication.Caching;
+using OrgKeys.Authorization;
+using OrgKeys.Secrets;
 
-namespace OrgKeys.Auth;
+namespace OrgKeys.Authentication;
 
 internal static class AuthExtensions
 {
@@ -30,11 +31,6 @@ internal static class AuthExtensions
             .AddScheme<AuthenticationSchemeOptions, AllPresentCredentialsHandler>(AuthSchemes.AllPresent, null)
             .AddScheme<AuthenticationSchemeOptions, UnsupportedBearerHandler>(AuthSchemes.Bearer, null);
 
-        services.AddAuthorization(Policies.Add);
-        services.AddScoped<IAuthorizationHandler, OrganizationRoleHandler>();
-        services.AddSingleton<IAuthorizationHandler, WhiteLabelAdminHandler>();
-        services.AddSingleton<IAuthorizationHandler, UserRequirementHandler>();
-        services.AddSingleton<IAuthorizationMiddlewareResultHandler, ApiAuthorizationResultHandler>();
-        return services;
+        return services.AddOrgKeysAuthorization();
     }
 }
