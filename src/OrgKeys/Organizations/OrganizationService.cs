@@ -10,7 +10,7 @@ using OrgKeys.Users;
 namespace OrgKeys.Organizations;
 
 /// <summary>Creating organizations (API and CLI) and reading them in the contract's shape.</summary>
-public sealed class OrganizationService(OrgKeysDbContext db, ApiKeyService keys, AuditLog audit, AuthCache cache, TimeProvider time)
+public sealed class OrganizationService(OrgKeysDbContext db, ApiKeyService keys, AuditLog audit, AuthCache cache, OrganizationViewCache views, TimeProvider time)
 {
     public static string? ValidateName(string? name) =>
         string.IsNullOrWhiteSpace(name) || name.Trim().Length > 128
@@ -98,18 +98,18 @@ public sealed class OrganizationService(OrgKeysDbContext db, ApiKeyService keys,
     public async Task<OrganizationDto?> FindAsync(int organizationId, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        if (cache.TryGet(cache.Organizations, organizationId, now, out var cached))
+        if (views.TryGet(organizationId, now, out var cached))
         {
             return cached;
         }
 
-        var generation = cache.Generation;
+        var generation = views.Generation;
         if (await ListAsync(ById(organizationId), cancellationToken) is not [var organization])
         {
             return null;
         }
 
-        cache.Fill(cache.Organizations, organizationId, organization, generation, now);
+        views.Fill(organizationId, organization, generation, now);
         return organization;
     }
 

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using Microsoft.Net.Http.Headers;
-using OrgKeys.Authentication;
+using OrgKeys.Authentication.Carriers;
 using OrgKeys.Infrastructure;
 
 namespace OrgKeys.Throttling;
@@ -68,19 +68,17 @@ public sealed class CredentialFloodGuard(TimeProvider time, IConfiguration confi
 
 internal static class CredentialFloodGuardExtensions
 {
-    /// <summary>Any Authorization header counts, not only Bearer: a flooding address waits whatever it sends.</summary>
-    private static readonly string[] CredentialHeaders = [AuthSchemes.ApiKeyHeader, AuthSchemes.JwtHeaderName, HeaderNames.Authorization];
-
     /// <summary>Before authentication: a request that carries a credential from a flooding address is a cheap 429.</summary>
     public static IApplicationBuilder UseCredentialFloodGuard(this IApplicationBuilder app)
     {
         var guard = app.ApplicationServices.GetRequiredService<CredentialFloodGuard>();
+        var carriers = app.ApplicationServices.GetRequiredService<CredentialCarriers>();
         // The answer a flood gets over and over is made once: its body, and Retry-After for the first minute's seconds.
         var body = ApiResults.Serialize(app.ApplicationServices, "Too many requests with invalid credentials from your address; try again later.");
         var seconds = Enumerable.Range(0, 61).Select(s => s.ToString(CultureInfo.InvariantCulture)).ToArray();
         return app.Use((http, next) =>
         {
-            if (CarriesCredential(http.Request) && guard.RetryAfter(http.Connection.RemoteIpAddress) is { } wait)
+            if (CarriesCredential(http.Request, carriers) && guard.RetryAfter(http.Connection.RemoteIpAddress) is { } wait)
             {
                 var retryAfter = (long)Math.Ceiling(wait.TotalSeconds);
                 http.Response.Headers.RetryAfter = retryAfter < seconds.Length ? seconds[retryAfter] : retryAfter.ToString(CultureInfo.InvariantCulture);
@@ -91,16 +89,7 @@ internal static class CredentialFloodGuardExtensions
         });
     }
 
-    private static bool CarriesCredential(HttpRequest request)
-    {
-        foreach (var header in CredentialHeaders)
-        {
-            if (request.Headers.ContainsKey(header))
-            {
-                return true;
-            }
-        }
-
-        return AuthSchemes.HasJwtCookie(request);
-    }
+    /// <summary>Any Authorization header counts, not only Bearer: a flooding address waits whatever it sends.</summary>
+    private static bool CarriesCredential(HttpRequest request, CredentialCarriers carriers) =>
+        request.Headers.ContainsKey(HeaderNames.Authorization) || carriers.AnyPresent(request);
 }

@@ -245,7 +245,7 @@ public class ForwardAuthFastPathTests
         return transcript;
     }
 
-    private static async Task<string> DescribeAsync(string label, HttpResponseMessage response)
+    internal static async Task<string> DescribeAsync(string label, HttpResponseMessage response)
     {
         var text = new StringBuilder().Append(label).Append(" => ").Append((int)response.StatusCode);
         var headers = response.Headers.Concat(response.Content.Headers)
