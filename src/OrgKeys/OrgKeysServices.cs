@@ -8,6 +8,7 @@ using OrgKeys.Authentication;
 using OrgKeys.Data;
 using OrgKeys.Data.Entities;
 using OrgKeys.Infrastructure;
+using OrgKeys.Members;
 using OrgKeys.Organizations;
 using OrgKeys.Secrets;
 using OrgKeys.Throttling;
@@ -31,7 +32,10 @@ internal static class OrgKeysServices
         services.AddScoped<IPasswordHasher<User>, PasswordHasher<User>>();
         services.AddScoped<UserService>();
         services.AddScoped<OrganizationService>();
+        services.AddScoped<ActiveUsers>();
+        services.AddScoped<MemberService>();
         services.AddScoped<ApiKeyService>();
+        services.AddScoped<ApiKeyListing>();
         services.AddScoped<WhiteLabelService>();
         services.AddHttpContextAccessor();
         services.AddScoped<AuditLog>();

@@ -1,4 +1,3 @@
-using OrgKeys.ApiKeys;
 using OrgKeys.Data;
 using OrgKeys.Data.Entities;
 
@@ -22,15 +21,15 @@ public static class AuditActions
 /// </summary>
 public sealed class AuditLog(OrgKeysDbContext db, IHttpContextAccessor http, TimeProvider time)
 {
-    public AuditEntry Add(string action, int organizationId, KeyOrigin actor, int? apiKeyId = null, int? userId = null, string? detail = null)
+    public AuditEntry Add(string action, int organizationId, Actor actor, int? apiKeyId = null, int? userId = null, string? detail = null)
     {
         var entry = Create(action, organizationId, actor, apiKeyId, userId, detail);
-        db.AuditEntries.Add(entry);
+        Append(db, entry);
         return entry;
     }
 
     /// <summary>An entry not yet staged anywhere: for writers with a unit of work of their own (group-committed keys).</summary>
-    public AuditEntry Create(string action, int organizationId, KeyOrigin actor, int? apiKeyId = null, int? userId = null, string? detail = null) =>
+    public AuditEntry Create(string action, int organizationId, Actor actor, int? apiKeyId = null, int? userId = null, string? detail = null) =>
         new()
         {
             At = time.GetUtcNow().UtcDateTime,
@@ -46,10 +45,18 @@ public sealed class AuditLog(OrgKeysDbContext db, IHttpContextAccessor http, Tim
         };
 
     /// <summary>Adds and saves at once, for changes made with set-based updates inside a transaction.</summary>
-    public async Task RecordAsync(string action, int organizationId, KeyOrigin actor, CancellationToken cancellationToken,
+    public async Task RecordAsync(string action, int organizationId, Actor actor, CancellationToken cancellationToken,
         int? apiKeyId = null, int? userId = null, string? detail = null)
     {
         Add(action, organizationId, actor, apiKeyId, userId, detail);
         await db.SaveChangesAsync(cancellationToken);
     }
+
+    /// <summary>
+    /// The one place every audited change reaches the database, staged on the very context (and so in
+    /// the very transaction) that commits the change, whichever path made it: a request's own context
+    /// or the key batch writer's. An event outbox writes its row here, so that no committed change can
+    /// miss its event and no event can describe a change that rolled back.
+    /// </summary>
+    public static void Append(OrgKeysDbContext db, AuditEntry entry) => db.AuditEntries.Add(entry);
 }

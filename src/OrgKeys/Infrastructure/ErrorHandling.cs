@@ -84,7 +84,7 @@ internal sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> l
                 || bad.Message.Contains("no body was provided", StringComparison.OrdinalIgnoreCase) =>
                 "A JSON request body is required.",
             _ when BoundParameter().Match(bad.Message) is { Success: true } parameter =>
-                $"Invalid value for '{parameter.Groups["name"].Value}'.",
+                $"Invalid value for '{JsonNamingPolicy.CamelCase.ConvertName(parameter.Groups["name"].Value)}'.",
             _ => "The request is malformed.",
         };
     }
