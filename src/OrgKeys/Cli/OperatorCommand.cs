@@ -83,7 +83,7 @@ public sealed record OperatorCommand(string Verb, IReadOnlyDictionary<string, st
 
     public async Task<int> RunAsync(IServiceProvider services)
     {
-        await StartupTasks.InitializeAsync(services);
+        await services.GetRequiredService<StartupTasks>().InitializeAsync();
         await using var scope = services.CreateAsyncScope();
         var provider = scope.ServiceProvider;
         var (result, error) = Verb switch

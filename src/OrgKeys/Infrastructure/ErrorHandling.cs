@@ -96,15 +96,15 @@ internal sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> l
 
 internal static class ErrorHandlingExtensions
 {
-    /// <summary>Empty-bodied framework statuses (unknown route, wrong method) get the contract's shape too.</summary>
-    public static IApplicationBuilder UseApiErrors(this IApplicationBuilder app)
-    {
-        app.UseExceptionHandler();
-        return app.UseStatusCodePages(context => context.HttpContext.Response.StatusCode switch
+    /// <summary>
+    /// Under <see cref="ApiRoutes.Prefix"/> only: exceptions and empty-bodied framework statuses
+    /// (unknown route, wrong method) get the contract's shape. Pages at the site root keep theirs.
+    /// </summary>
+    public static IApplicationBuilder UseApiErrors(this IApplicationBuilder app) =>
+        app.UseWhen(ApiRoutes.IsApi, api => api.UseExceptionHandler().UseStatusCodePages(context => context.HttpContext.Response.StatusCode switch
         {
             StatusCodes.Status404NotFound => ApiResults.WriteAsync(context.HttpContext, 404, "Not found."),
             StatusCodes.Status405MethodNotAllowed => ApiResults.WriteAsync(context.HttpContext, 405, "Method not allowed."),
             var status => ApiResults.WriteAsync(context.HttpContext, status, "The request failed."),
-        });
-    }
+        }));
 }
