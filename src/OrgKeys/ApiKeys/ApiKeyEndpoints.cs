@@ -7,6 +7,7 @@ using OrgKeys.Data;
 using OrgKeys.Data.Entities;
 using OrgKeys.Infrastructure;
 using OrgKeys.Organizations;
+using OrgKeys.Throttling;
 
 namespace OrgKeys.ApiKeys;
 
@@ -19,7 +20,8 @@ public static class ApiKeyEndpoints
             .WithTags("Organizations")
             .RequireAuthorization(Policies.OrganizationMember);
 
-        group.MapPost("", AddOrganizationApiKey).WithName("addOrganizationApiKey").WithSummary("Add API key");
+        group.MapPost("", AddOrganizationApiKey).WithName("addOrganizationApiKey").WithSummary("Add API key")
+            .CountsConflictAsRefusedCredential();
         group.MapGet("", ListOrganizationApiKeys).WithName("listOrganizationApiKeys").WithSummary("Get API keys");
         group.MapDelete("/{apiKeyId:int}", RevokeOrganizationApiKey).WithName("revokeOrganizationApiKey").WithSummary("Revoke API key");
         return routes;

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using OrgKeys.Authentication;
 using OrgKeys.Authorization;
@@ -28,8 +27,7 @@ public static class LoginEndpoints
     /// throttle answers 429 before the password is even checked, for real and unknown accounts alike.
     /// </summary>
     public static async Task<Results<Ok<LoginResponse>, BadRequest<ApiError>, JsonHttpResult<ApiError>>> Login(
-        LoginRequest request, UserService users, SessionTokens tokens, LoginThrottle throttle, HttpContext http,
-        CancellationToken cancellationToken)
+        LoginRequest request, UserService users, SessionTokens tokens, LoginThrottle throttle, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(request.Username) || request.Username.Length > 254)
         {
@@ -41,24 +39,21 @@ public static class LoginEndpoints
             return ApiResults.BadRequest("'password' is required.");
         }
 
-        var account = UserService.Normalize(request.Username);
-        var address = http.Connection.RemoteIpAddress;
-        if (throttle.RetryAfter(account, address) is { } wait)
+        var account = await throttle.AccountAsync(request.Username, cancellationToken);
+        var verdict = await throttle.CheckAsync(account, cancellationToken);
+        if (verdict.AccountWait is { } wait)
         {
-            var seconds = (int)Math.Ceiling(wait.TotalSeconds);
-            http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-            return ApiResults.Status(StatusCodes.Status429TooManyRequests,
-                $"Too many failed sign-in attempts; try again in {seconds} seconds.");
+            return throttle.TooManyAttempts(wait);
         }
 
         var user = await users.CheckPasswordAsync(request.Username, request.Password, cancellationToken);
         if (user is null)
         {
-            throttle.Failed(account, address);
-            return ApiResults.Unauthorized(LoginFailed);
+            await throttle.FailedAsync(account, cancellationToken);
+            return verdict.AddressWait is { } addressWait ? throttle.TooManyAttempts(addressWait) : ApiResults.Unauthorized(LoginFailed);
         }
 
-        throttle.Succeeded(account);
+        await throttle.SucceededAsync(account, cancellationToken);
         return TypedResults.Ok(new LoginResponse(tokens.Issue(user.Id, user.SessionVersion)));
     }
 

@@ -9,6 +9,7 @@ using OrgKeys.Data;
 using OrgKeys.Data.Entities;
 using OrgKeys.Infrastructure;
 using OrgKeys.Organizations;
+using OrgKeys.Throttling;
 using OrgKeys.Users;
 
 namespace OrgKeys.WhiteLabels;
@@ -39,7 +40,7 @@ public static partial class WhiteLabelEndpoints
         inner.MapDelete("", DeleteOrganization).WithName("whitelabelAdminDeleteOrganization")
             .WithSummary("White Label Admin - Delete an organization");
         inner.MapPost("/apiKeys", AddOrganizationApiKey).WithName("whitelabelAdminAddOrganizationApiKey")
-            .WithSummary("White Label Admin - Add organization API key");
+            .WithSummary("White Label Admin - Add organization API key").CountsConflictAsRefusedCredential();
         inner.MapGet("/apiKeys", ListOrganizationApiKeys).WithName("whitelabelAdminListOrganizationApiKeys")
             .WithSummary("White Label Admin - List the API keys minted for an organization")
             .WithDescription($"Lists the live keys white label admins minted for the inner organization, masked. {OrgKeysExtension}");
