@@ -39,8 +39,9 @@ internal static class OrgKeysServices
         services.AddScoped<ApiKeyListing>();
         services.AddScoped<WhiteLabelService>();
         services.AddHttpContextAccessor();
+        services.AddTrustedProxies();
         services.AddScoped<AuditLog>();
-        services.AddSingleton<LoginThrottle>();
+        services.AddScoped<LoginThrottle>();
         services.AddOptions<LoginThrottleOptions>().BindConfiguration(LoginThrottleOptions.Section)
             .Validate(o => o.LockoutAfter is >= 1 and <= 100, $"{LoginThrottleOptions.Section}:LockoutAfter must be from 1 to 100 (NIST SP 800-63B).")
             .ValidateOnStart();

@@ -30,10 +30,12 @@ if (command is not null)
 
 app.UseSecurityHeaders();
 app.UseOrgKeysMetrics();
+app.UseTrustedProxies();
 app.UseApiErrors();
 app.UseNulFreeQueryStrings();
 app.UseCredentialFloodGuard();
 app.UseForwardAuthFastPath();
+app.UseCookieForgeryGuard();
 app.UseAuthentication();
 app.UseAuthorization();
 

@@ -3,6 +3,7 @@ using OrgKeys.Authorization;
 using OrgKeys.Data.Entities;
 using OrgKeys.Infrastructure;
 using OrgKeys.Organizations;
+using OrgKeys.Throttling;
 
 namespace OrgKeys.ApiKeys;
 
@@ -16,7 +17,8 @@ public static class ApiKeyEndpoints
             .WithTags("Organizations")
             .RequireAuthorization(Policies.OrganizationMember);
 
-        group.MapPost("", AddOrganizationApiKey).WithName("addOrganizationApiKey").WithSummary("Add API key");
+        group.MapPost("", AddOrganizationApiKey).WithName("addOrganizationApiKey").WithSummary("Add API key")
+            .CountsConflictAsRefusedCredential();
         group.MapGet("", ListOrganizationApiKeys).WithName("listOrganizationApiKeys").WithSummary("Get API keys");
         group.MapDelete("/{apiKeyId:int}", RevokeOrganizationApiKey).WithName("revokeOrganizationApiKey").WithSummary("Revoke API key");
         return organization;

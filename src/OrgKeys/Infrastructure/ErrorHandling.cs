@@ -11,6 +11,9 @@ namespace OrgKeys.Infrastructure;
 /// </summary>
 internal sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> logger) : IExceptionHandler
 {
+    public const string TooLarge = "The request body is larger than 64 KiB.";
+    public const string NotJson = "Send the body as application/json.";
+
     public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken cancellationToken)
     {
         var (status, message) = exception switch
@@ -78,8 +81,8 @@ internal sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> l
 
         return bad.StatusCode switch
         {
-            StatusCodes.Status413PayloadTooLarge => "The request body is too large.",
-            StatusCodes.Status415UnsupportedMediaType => "The request body must be JSON (Content-Type: application/json).",
+            StatusCodes.Status413PayloadTooLarge => TooLarge,
+            StatusCodes.Status415UnsupportedMediaType => NotJson,
             _ when bad.Message.Contains("was not provided from body", StringComparison.OrdinalIgnoreCase)
                 || bad.Message.Contains("no body was provided", StringComparison.OrdinalIgnoreCase) =>
                 "A JSON request body is required.",
@@ -105,6 +108,8 @@ internal static class ErrorHandlingExtensions
         {
             StatusCodes.Status404NotFound => ApiResults.WriteAsync(context.HttpContext, 404, "Not found."),
             StatusCodes.Status405MethodNotAllowed => ApiResults.WriteAsync(context.HttpContext, 405, "Method not allowed."),
+            StatusCodes.Status413PayloadTooLarge => ApiResults.WriteAsync(context.HttpContext, 413, ApiExceptionHandler.TooLarge),
+            StatusCodes.Status415UnsupportedMediaType => ApiResults.WriteAsync(context.HttpContext, 415, ApiExceptionHandler.NotJson),
             var status => ApiResults.WriteAsync(context.HttpContext, status, "The request failed."),
         }));
 }

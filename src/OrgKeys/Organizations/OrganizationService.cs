@@ -15,7 +15,7 @@ public sealed class OrganizationService(OrgKeysDbContext db, ApiKeyService keys,
     public static string? ValidateName(string? name) =>
         string.IsNullOrWhiteSpace(name) || name.Trim().Length > 128
             ? "'organizationName' is required and must be at most 128 characters."
-            : ClientText.HasNul(name) ? "'organizationName' must not contain the NUL character." : null;
+            : ClientText.RefuseControlCharacters("organizationName", name);
 
     /// <summary>Creates the organization with <paramref name="adminUserId"/> as its admin and returns a new admin key.</summary>
     public Task<(int Id, string ApiKey)> CreateAsync(string name, int adminUserId, CancellationToken cancellationToken) =>

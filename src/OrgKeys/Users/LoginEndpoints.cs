@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using OrgKeys.Authentication;
@@ -33,7 +32,7 @@ public static class LoginEndpoints
     /// throttle answers 429 before the password is even checked, for real and unknown accounts alike.
     /// </summary>
     public static async Task<Results<Ok<LoginResponse>, BadRequest<ApiError>, JsonHttpResult<ApiError>>> Login(
-        LoginRequest request, [AsParameters] LoginServices services, HttpContext http, CancellationToken cancellationToken)
+        LoginRequest request, [AsParameters] LoginServices services, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(request.Username) || request.Username.Length > 254)
         {
@@ -45,24 +44,21 @@ public static class LoginEndpoints
             return ApiResults.BadRequest("'password' is required.");
         }
 
-        var account = UserService.Normalize(request.Username);
-        var address = http.Connection.RemoteIpAddress;
-        if (services.Throttle.RetryAfter(account, address) is { } wait)
+        var account = await services.Throttle.AccountAsync(request.Username, cancellationToken);
+        var verdict = await services.Throttle.CheckAsync(account, cancellationToken);
+        if (verdict.AccountWait is { } wait)
         {
-            var seconds = (int)Math.Ceiling(wait.TotalSeconds);
-            http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-            return ApiResults.Status(StatusCodes.Status429TooManyRequests,
-                $"Too many failed sign-in attempts; try again in {seconds} seconds.");
+            return services.Throttle.TooManyAttempts(wait);
         }
 
         var user = await services.Users.CheckPasswordAsync(request.Username, request.Password, cancellationToken);
         if (user is null)
         {
-            services.Throttle.Failed(account, address);
-            return ApiResults.Unauthorized(LoginFailed);
+            await services.Throttle.FailedAsync(account, cancellationToken);
+            return verdict.AddressWait is { } addressWait ? services.Throttle.TooManyAttempts(addressWait) : ApiResults.Unauthorized(LoginFailed);
         }
 
-        services.Throttle.Succeeded(account);
+        await services.Throttle.SucceededAsync(account, cancellationToken);
         return TypedResults.Ok(new LoginResponse(services.Tokens.Issue(user.Id, user.SessionVersion)));
     }
 

@@ -4,6 +4,7 @@ using OrgKeys.Authorization;
 using OrgKeys.Data;
 using OrgKeys.Data.Entities;
 using OrgKeys.Infrastructure;
+using OrgKeys.Throttling;
 
 namespace OrgKeys.Users;
 
@@ -23,11 +24,24 @@ public static class UserEndpoints
     }
 
     /// <summary>Changes the password and ends every session of the user, this one included: log in again.</summary>
-    public static async Task<Results<Ok<ApiOk>, BadRequest<ApiError>>> ChangePasswordCurrentUser(
-        ChangePasswordRequest request, CurrentUser current, UserService users, CancellationToken cancellationToken) =>
-        await users.ChangePasswordAsync(current.Id, request.CurrentPassword, request.NewPassword, cancellationToken) is { } error
-            ? ApiResults.BadRequest(error)
-            : ApiResults.Ok();
+    public static async Task<Results<Ok<ApiOk>, BadRequest<ApiError>, JsonHttpResult<ApiError>>> ChangePasswordCurrentUser(
+        ChangePasswordRequest request, CurrentUser current, UserService users, LoginThrottle throttle, CancellationToken cancellationToken)
+    {
+        // Throttled like sign-in: a stolen session must not become a free password oracle.
+        var account = LoginThrottle.UserAccount(current.Id);
+        if ((await throttle.CheckAsync(account, cancellationToken)).AccountWait is { } wait)
+        {
+            return throttle.TooManyAttempts(wait);
+        }
+
+        var error = await users.ChangePasswordAsync(current.Id, request.CurrentPassword, request.NewPassword, cancellationToken);
+        if (error == UserService.WrongCurrentPassword)
+        {
+            await throttle.FailedAsync(account, cancellationToken);
+        }
+
+        return error is null ? ApiResults.Ok() : ApiResults.BadRequest(error);
+    }
 
     public static async Task<Results<Ok<GetUserResponse>, NotFound<ApiError>>> GetCurrentUser(
         CurrentUser current, OrgKeysDbContext db, CancellationToken cancellationToken)

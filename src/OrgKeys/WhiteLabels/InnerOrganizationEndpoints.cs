@@ -4,6 +4,7 @@ using OrgKeys.ApiKeys;
 using OrgKeys.Authorization;
 using OrgKeys.Infrastructure;
 using OrgKeys.Organizations;
+using OrgKeys.Throttling;
 
 namespace OrgKeys.WhiteLabels;
 
@@ -26,7 +27,8 @@ public static partial class InnerOrganizationEndpoints
         group.MapDelete("", DeleteOrganization).WithName("whitelabelAdminDeleteOrganization")
             .WithSummary("White Label Admin - Delete an organization").RequireAuthorization(Policies.InnerOrganization);
         group.MapPost("/apiKeys", AddOrganizationApiKey).WithName("whitelabelAdminAddOrganizationApiKey")
-            .WithSummary("White Label Admin - Add organization API key").RequireAuthorization(Policies.InnerOrganization);
+            .WithSummary("White Label Admin - Add organization API key").RequireAuthorization(Policies.InnerOrganization)
+            .CountsConflictAsRefusedCredential();
         group.MapGet("/apiKeys", ListOrganizationApiKeys).WithName("whitelabelAdminListOrganizationApiKeys")
             .WithSummary("White Label Admin - List the API keys minted for an organization")
             .WithDescription($"Lists the live keys white label admins minted for the inner organization, masked. {WhiteLabelEndpoints.OrgKeysExtension}")
