@@ -2,9 +2,10 @@ using Microsoft.Extensions.DependencyInjection;
 using OrgKeys.ApiKeys;
 using OrgKeys.Authentication.Caching;
 using OrgKeys.Data.Entities;
+using OrgKeys.Tests.HotPath;
 using OrgKeys.Tests.Infrastructure;
 
-namespace OrgKeys.Tests.HotPath;
+namespace OrgKeys.Tests.Caching;
 
 public class AuthCacheTests
 {
