@@ -35,6 +35,19 @@ internal static class TestSqlite
 
         // Rollback journal, no pooled handle: the template is one closed file, safe to copy.
         SqliteConnection.ClearAllPools();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => DeleteQuietly(folder);
         return file;
+    }
+
+    private static void DeleteQuietly(string folder)
+    {
+        try
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Still open somewhere; the temp folder is cleaned by the OS.
+        }
     }
 }
