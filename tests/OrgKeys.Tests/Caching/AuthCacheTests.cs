@@ -3,9 +3,10 @@ using OrgKeys.ApiKeys;
 using OrgKeys.Authentication;
 using OrgKeys.Authentication.Caching;
 using OrgKeys.Data.Entities;
+using OrgKeys.Tests.HotPath;
 using OrgKeys.Tests.Infrastructure;
 
-namespace OrgKeys.Tests.HotPath;
+namespace OrgKeys.Tests.Caching;
 
 public class AuthCacheTests
 {
