@@ -10,7 +10,7 @@ using OrgKeys.Data.Entities;
 using OrgKeys.Observability;
 using OrgKeys.Tests.Infrastructure;
 
-namespace OrgKeys.Tests.HotPath;
+namespace OrgKeys.Tests.ForwardAuth;
 
 /// <summary>
 /// A carrier the service has never heard of, with its own kind of caller and its own refusal, is
