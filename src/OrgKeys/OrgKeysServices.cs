@@ -7,6 +7,7 @@ using OrgKeys.Audit;
 using OrgKeys.Authentication;
 using OrgKeys.Data;
 using OrgKeys.Data.Entities;
+using OrgKeys.Health;
 using OrgKeys.Infrastructure;
 using OrgKeys.Organizations;
 using OrgKeys.Secrets;
@@ -68,6 +69,7 @@ internal static class OrgKeysServices
             k.AddServerHeader = false;
         });
         services.AddOrgKeysOpenApi();
+        services.AddOrgKeysReadiness();
         return builder;
     }
 }
