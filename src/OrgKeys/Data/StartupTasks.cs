@@ -39,7 +39,7 @@ internal sealed class StartupTasks(IServiceProvider services) : IHostedLifecycle
         }
         else
         {
-            await db.Database.MigrateAsync(cancellationToken);
+            await SqliteMigrationLock.MigrateAsync(db, cancellationToken);
         }
 
         await services.GetRequiredService<ServerKeyStore>().InitializeAsync(db, cancellationToken);

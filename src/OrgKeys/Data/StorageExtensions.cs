@@ -14,12 +14,20 @@ internal static class StorageExtensions
         var dataDirectory = new DataDirectory(configuration);
         services.AddSingleton(dataDirectory);
         var (provider, connectionString) = Resolve(configuration.GetConnectionString("OrgKeys"), dataDirectory);
-        services.AddDbContextPool<OrgKeysDbContext>(options => _ = provider switch
+        var crashTestHook = CrashTestHook.FromEnvironment();
+        services.AddDbContextPool<OrgKeysDbContext>(options =>
         {
-            DatabaseProvider.Postgres => options.UseNpgsql(connectionString,
-                o => o.MigrationsAssembly(provider.MigrationsAssembly())),
-            _ => options.UseSqlite(connectionString,
-                o => o.MigrationsAssembly(provider.MigrationsAssembly())),
+            _ = provider switch
+            {
+                DatabaseProvider.Postgres => options.UseNpgsql(connectionString,
+                    o => o.MigrationsAssembly(provider.MigrationsAssembly())),
+                _ => options.UseSqlite(connectionString,
+                    o => o.MigrationsAssembly(provider.MigrationsAssembly())),
+            };
+            if (crashTestHook is not null)
+            {
+                options.AddInterceptors(crashTestHook);
+            }
         });
         return services;
     }
