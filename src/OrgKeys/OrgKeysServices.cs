@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Identity;
 using OrgKeys.ApiKeys;
 using OrgKeys.Audit;
 using OrgKeys.Authentication;
+using OrgKeys.Authentication.Caching;
 using OrgKeys.Data;
 using OrgKeys.Data.Entities;
 using OrgKeys.Health;
@@ -28,6 +29,7 @@ internal static class OrgKeysServices
         services.AddDataProtection().PersistKeysToDbContext<OrgKeysDbContext>().SetApplicationName("OrgKeys");
         services.SealKeyRingWithServerSecret();
         services.AddOrgKeysAuth();
+        services.AddHostedService<SqliteChangeLog>();
 
         services.AddScoped<IPasswordHasher<User>, PasswordHasher<User>>();
         services.AddScoped<UserService>();
