@@ -124,6 +124,9 @@ if ((built)); then
 
   section "migration crash (SIGKILL at each step of a first start on SQLite)"
   run_script_suite migration-crash tests/migration-crash/run.sh
+
+  section "publish (self-contained single file, systemd unit)"
+  run_script_suite publish tests/publish/run.sh
 else
   echo "skipping xunit and the script suites: the build failed"
 fi
