@@ -5,8 +5,10 @@ using Microsoft.AspNetCore.Identity;
 using OrgKeys.ApiKeys;
 using OrgKeys.Audit;
 using OrgKeys.Authentication;
+using OrgKeys.Authentication.Caching;
 using OrgKeys.Data;
 using OrgKeys.Data.Entities;
+using OrgKeys.Health;
 using OrgKeys.Infrastructure;
 using OrgKeys.Members;
 using OrgKeys.Organizations;
@@ -29,6 +31,7 @@ internal static class OrgKeysServices
         services.AddDataProtection().PersistKeysToDbContext<OrgKeysDbContext>().SetApplicationName("OrgKeys");
         services.SealKeyRingWithServerSecret();
         services.AddOrgKeysAuth();
+        services.AddHostedService<SqliteChangeLog>();
 
         services.AddScoped<IPasswordHasher<User>, PasswordHasher<User>>();
         services.AddScoped<UserService>();
@@ -79,6 +82,7 @@ internal static class OrgKeysServices
             k.AddServerHeader = false;
         });
         services.AddOrgKeysOpenApi();
+        services.AddOrgKeysReadiness();
         return builder;
     }
 }

@@ -38,7 +38,7 @@ internal sealed class StartupTasks(IDbContextFactory<OrgKeysDbContext> contexts,
         }
         else
         {
-            await db.Database.MigrateAsync(cancellationToken);
+            await SqliteMigrationLock.MigrateAsync(db, cancellationToken);
         }
 
         await keys.InitializeAsync(db, cancellationToken);

@@ -16,12 +16,20 @@ internal static class StorageExtensions
         var (provider, connectionString) = Resolve(configuration.GetConnectionString("OrgKeys"), dataDirectory);
         // Singletons (background writers, startup) take contexts from the factory; a request gets one
         // from the same pool as a scoped service, so OrgKeysDbContext is injected as before.
-        services.AddPooledDbContextFactory<OrgKeysDbContext>(options => _ = provider switch
+        var crashTestHook = CrashTestHook.FromEnvironment();
+        services.AddPooledDbContextFactory<OrgKeysDbContext>(options =>
         {
-            DatabaseProvider.Postgres => options.UseNpgsql(connectionString,
-                o => o.MigrationsAssembly(provider.MigrationsAssembly())),
-            _ => options.UseSqlite(connectionString,
-                o => o.MigrationsAssembly(provider.MigrationsAssembly())),
+            _ = provider switch
+            {
+                DatabaseProvider.Postgres => options.UseNpgsql(connectionString,
+                    o => o.MigrationsAssembly(provider.MigrationsAssembly())),
+                _ => options.UseSqlite(connectionString,
+                    o => o.MigrationsAssembly(provider.MigrationsAssembly())),
+            };
+            if (crashTestHook is not null)
+            {
+                options.AddInterceptors(crashTestHook);
+            }
         });
         services.AddScoped(provider => provider.GetRequiredService<IDbContextFactory<OrgKeysDbContext>>().CreateDbContext());
         return services;

@@ -157,6 +157,7 @@ public sealed class AuthCache
         Apply(change);
         if (db.Provider() != DatabaseProvider.Postgres)
         {
+            await SqliteChangeLog.AppendAsync(change, db); // other processes on the file (the CLI, a server) poll it
             return;
         }
 
