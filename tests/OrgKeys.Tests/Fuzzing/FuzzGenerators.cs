@@ -26,6 +26,7 @@ public static class FuzzGenerators
     public static readonly IReadOnlyDictionary<string, EndpointShape> Shapes = new Dictionary<string, EndpointShape>
     {
         ["health"] = EndpointShape.NoInput,
+        ["ready"] = EndpointShape.NoInput,
         ["login"] = new(["username", "password", "uuid", "ssoType", "sessionId", "totpToken"], []),
         ["createUser"] = new(["name", "username", "email", "password", "privacyPolicy:b", "turnstileResponse"], []),
         ["logout"] = EndpointShape.NoInput,
