@@ -1,16 +1,9 @@
 using OrgKeys;
-using OrgKeys.ApiKeys;
-using OrgKeys.Audit;
 using OrgKeys.Cli;
 using OrgKeys.ForwardAuth;
-using OrgKeys.Health;
 using OrgKeys.Infrastructure;
-using OrgKeys.Members;
 using OrgKeys.Observability;
-using OrgKeys.Organizations;
 using OrgKeys.Throttling;
-using OrgKeys.Users;
-using OrgKeys.WhiteLabels;
 
 var (hostArgs, command, usageError) = OperatorCommand.Parse(args);
 if (usageError is not null)
@@ -44,14 +37,7 @@ app.UseForwardAuthFastPath();
 app.UseAuthentication();
 app.UseAuthorization();
 
-app.MapHealth();
-app.MapLogin();
-app.MapUsers();
-app.MapOrganizations();
-app.MapMembers();
-app.MapApiKeys();
-app.MapWhiteLabels();
-app.MapAudit();
+app.MapOrgKeysApi();
 app.MapForwardAuth();
 app.MapOrgKeysOpenApi();
 

@@ -84,7 +84,7 @@ internal sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> l
                 || bad.Message.Contains("no body was provided", StringComparison.OrdinalIgnoreCase) =>
                 "A JSON request body is required.",
             _ when BoundParameter().Match(bad.Message) is { Success: true } parameter =>
-                $"Invalid value for '{parameter.Groups["name"].Value}'.",
+                $"Invalid value for '{JsonNamingPolicy.CamelCase.ConvertName(parameter.Groups["name"].Value)}'.",
             _ => "The request is malformed.",
         };
     }
@@ -96,15 +96,15 @@ internal sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> l
 
 internal static class ErrorHandlingExtensions
 {
-    /// <summary>Empty-bodied framework statuses (unknown route, wrong method) get the contract's shape too.</summary>
-    public static IApplicationBuilder UseApiErrors(this IApplicationBuilder app)
-    {
-        app.UseExceptionHandler();
-        return app.UseStatusCodePages(context => context.HttpContext.Response.StatusCode switch
+    /// <summary>
+    /// Under <see cref="ApiRoutes.Prefix"/> only: exceptions and empty-bodied framework statuses
+    /// (unknown route, wrong method) get the contract's shape. Pages at the site root keep theirs.
+    /// </summary>
+    public static IApplicationBuilder UseApiErrors(this IApplicationBuilder app) =>
+        app.UseWhen(ApiRoutes.IsApi, api => api.UseExceptionHandler().UseStatusCodePages(context => context.HttpContext.Response.StatusCode switch
         {
             StatusCodes.Status404NotFound => ApiResults.WriteAsync(context.HttpContext, 404, "Not found."),
             StatusCodes.Status405MethodNotAllowed => ApiResults.WriteAsync(context.HttpContext, 405, "Method not allowed."),
             var status => ApiResults.WriteAsync(context.HttpContext, status, "The request failed."),
-        });
-    }
+        }));
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 
 namespace OrgKeys.Observability;
@@ -18,7 +19,10 @@ internal static class MetricsEndpoint
     public static WebApplicationBuilder AddOrgKeysMetrics(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton<OrgKeysMetrics>();
-        if (builder.Configuration.GetValue("OrgKeys:Metrics:Enabled", true))
+        builder.Services.AddOptions<MetricsOptions>().BindConfiguration(MetricsOptions.Section)
+            .Validate(o => o.IsValid(), $"{MetricsOptions.Section}:Port must be from 1 to 65535.")
+            .ValidateOnStart();
+        if (MetricsOptions.From(builder.Configuration).Enabled)
         {
             builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
                 .AddMeter(OrgKeysMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel")
@@ -32,12 +36,13 @@ internal static class MetricsEndpoint
     {
         // Created now, so its counters are exported from the first scrape.
         app.Services.GetRequiredService<OrgKeysMetrics>();
-        if (!app.Configuration.GetValue("OrgKeys:Metrics:Enabled", true))
+        var options = app.Services.GetRequiredService<IOptions<MetricsOptions>>().Value;
+        if (!options.Enabled)
         {
             return app;
         }
 
-        var port = app.Configuration.GetValue<int?>("OrgKeys:Metrics:Port");
+        var port = options.Port;
         app.UseOpenTelemetryPrometheusScrapingEndpoint(http =>
             http.Request.Path == Path && (port is { } only ? http.Connection.LocalPort == only : IsLocalAndDirect(http)));
         return app;
@@ -46,4 +51,21 @@ internal static class MetricsEndpoint
     private static bool IsLocalAndDirect(HttpContext http) =>
         http.Connection.RemoteIpAddress is { } address && IPAddress.IsLoopback(address)
         && !ForwardingHeaders.Any(http.Request.Headers.ContainsKey);
+}
+
+/// <summary>Prometheus metrics: <c>OrgKeys:Metrics</c>.</summary>
+public sealed class MetricsOptions
+{
+    public const string Section = "OrgKeys:Metrics";
+
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>A port of their own, open to whoever reaches it; by default only loopback callers see them.</summary>
+    public int? Port { get; set; }
+
+    public bool IsValid() => Port is null or (>= 1 and <= 65535);
+
+    /// <summary>The settings as wiring needs them, before the container is built; validated on start like every other.</summary>
+    public static MetricsOptions From(IConfiguration configuration) =>
+        configuration.GetSection(Section).Get<MetricsOptions>() ?? new MetricsOptions();
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
+using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using OrgKeys.Authentication.Carriers;
 using OrgKeys.Infrastructure;
@@ -13,7 +14,7 @@ namespace OrgKeys.Throttling;
 /// <c>OrgKeys:Throttle:Window</c> (10 s), the address's credentials that memory does not know to be
 /// valid are refused until the window ends. 0 turns it off.
 /// </summary>
-public sealed class CredentialFloodGuard(TimeProvider time, IConfiguration configuration)
+public sealed class CredentialFloodGuard(TimeProvider time, IOptions<ThrottleOptions> options)
 {
     private const int MaxTracked = 100_000;
 
@@ -23,8 +24,8 @@ public sealed class CredentialFloodGuard(TimeProvider time, IConfiguration confi
         public int Failures;
     }
 
-    private readonly int _limit = configuration.GetValue("OrgKeys:Throttle:FailedCredentialsPerWindow", 100);
-    private readonly TimeSpan _window = configuration.GetValue("OrgKeys:Throttle:Window", TimeSpan.FromSeconds(10));
+    private readonly int _limit = options.Value.FailedCredentialsPerWindow;
+    private readonly TimeSpan _window = options.Value.Window;
     private readonly ConcurrentDictionary<IPAddress, Window> _windows = new();
 
     public TimeSpan? RetryAfter(IPAddress? address)
@@ -123,4 +124,17 @@ internal static class CredentialFloodGuardExtensions
 
         return any;
     }
+}
+
+/// <summary>The flood guard against invalid credentials: <c>OrgKeys:Throttle</c>.</summary>
+public sealed class ThrottleOptions
+{
+    public const string Section = "OrgKeys:Throttle";
+
+    /// <summary>Refused credentials one address may present within <see cref="Window"/>; 0 turns the guard off.</summary>
+    public int FailedCredentialsPerWindow { get; set; } = 100;
+
+    public TimeSpan Window { get; set; } = TimeSpan.FromSeconds(10);
+
+    public bool IsValid() => FailedCredentialsPerWindow >= 0 && Window > TimeSpan.Zero && Window <= TimeSpan.FromHours(1);
 }

@@ -10,15 +10,16 @@ namespace OrgKeys.Users;
 /// <summary><c>/v1/api/user</c>: the signed-in user and their organizations. API keys get 404 here.</summary>
 public static class UserEndpoints
 {
-    public static IEndpointRouteBuilder MapUsers(this IEndpointRouteBuilder routes)
+    /// <param name="v1">The <c>/v1</c> group.</param>
+    public static RouteGroupBuilder MapUsers(this RouteGroupBuilder v1)
     {
-        var group = routes.MapGroup("/v1/api/user").WithTags("User").RequireAuthorization(Policies.User);
+        var group = v1.MapGroup("/api/user").WithTags("User").RequireAuthorization(Policies.User);
         group.MapGet("", GetCurrentUser).WithName("getCurrentUser").WithSummary("Get current user");
         group.MapGet("/organizations", ListOrganizationsCurrentUser).WithName("listOrganizationsCurrentUser")
             .WithSummary("Get organizations");
         group.MapPost("/change-password", ChangePasswordCurrentUser).WithName("changePasswordCurrentUser")
             .WithSummary("Change password current user");
-        return routes;
+        return v1;
     }
 
     /// <summary>Changes the password and ends every session of the user, this one included: log in again.</summary>
