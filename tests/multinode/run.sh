@@ -138,6 +138,29 @@ echo "# revoked on A at t=0 ms; refused by B at t=$refused_after ms"
 within_a_second() { ((refused_after >= 0 && refused_after <= 1000)); }
 check "a key revoked on A is refused by B within one second ($refused_after ms)" within_a_second
 
+# A key minted by a key: revoking the parent on A stops the child on B within one second, though B has it cached.
+parent_json=$(curl -fs -H "x-api-key: $admin_key" -H 'Content-Type: application/json' \
+  -d '{"name":"parent","role":"admin"}' "$a/v1/api/organizations/$org/apikeys")
+parent_id=$(jq -r .id <<<"$parent_json") parent=$(jq -r .apiKey <<<"$parent_json")
+child=$(curl -fs -H "x-api-key: $parent" -H 'Content-Type: application/json' \
+  -d '{"name":"child","role":"member"}' "$a/v1/api/organizations/$org/apikeys" | jq -r .apiKey)
+child_on_b() { [[ $(status -H "x-api-key: $child" "$b/v1/auth/check") == 204 ]]; }
+check "a key minted by a key on A works on B" child_on_b
+for _ in 1 2 3 4 5; do child_on_b || true; done
+revoked_at=$(now_ms)
+curl -fs -o /dev/null -X DELETE -H "x-api-key: $admin_key" "$a/v1/api/organizations/$org/apikeys/$parent_id"
+child_refused_after=-1
+while (($(now_ms) - revoked_at < 5000)); do
+  if [[ $(status -H "x-api-key: $child" "$b/v1/auth/check") == 401 ]]; then
+    child_refused_after=$(($(now_ms) - revoked_at))
+    break
+  fi
+  sleep 0.02
+done
+echo "# parent revoked on A at t=0 ms; its child refused by B at t=$child_refused_after ms"
+child_within_a_second() { ((child_refused_after >= 0 && child_refused_after <= 1000)); }
+check "a revoked parent on A stops its child on B within one second ($child_refused_after ms)" child_within_a_second
+
 # A membership change on B reaches A at once too: the channel runs both ways.
 removed_org() { curl -fs -o /dev/null -X DELETE -H "x-api-key: $admin_key" "$b/v1/api/organizations/$org"; }
 check "the organization is deleted on B" removed_org

@@ -22,7 +22,11 @@ public sealed record OrganizationApiKey(
     bool IsTransformationJobKey,
     ApiKeyCreator? CreatedByUser,
     ApiKeyLastUsed? LastUsed,
-    DateTime? Expires);
+    DateTime? Expires,
+    ApiKeyReference? CreatedByApiKey = null);
+
+/// <summary>OrgKeys extension: the key of the same organization that minted this one.</summary>
+public sealed record ApiKeyReference(int Id, string Name);
 
 public sealed record ApiKeyCreator(int Id, string Name, string Username, string? Photo);
 

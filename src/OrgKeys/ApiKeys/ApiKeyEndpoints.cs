@@ -39,9 +39,12 @@ public static class ApiKeyEndpoints
         }
 
         var (outcome, id, secret) = await keys.CreateAsync(access.OrganizationId, newKey, access.Actor, cancellationToken);
-        return outcome == CreateKeyOutcome.Conflict
-            ? ApiResults.Conflict(ApiKeyResults.InUse)
-            : TypedResults.Ok(new AddApiKeyResponse(id, secret));
+        return outcome switch
+        {
+            CreateKeyOutcome.Conflict => ApiResults.Conflict(ApiKeyResults.InUse),
+            CreateKeyOutcome.ChainRevoked => ApiResults.Unauthorized(ApiKeyResults.ChainRevoked),
+            _ => TypedResults.Ok(new AddApiKeyResponse(id, secret)),
+        };
     }
 
     /// <summary>Keys a white label admin minted for the organization are not visible to it.</summary>
@@ -66,4 +69,5 @@ public static class ApiKeyResults
 {
     public const string InUse = "This API key is already in use; choose another.";
     public const string NotFound = "API key not found.";
+    public const string ChainRevoked = "This API key, or a key it descends from, was revoked or expired; the new key was not created.";
 }

@@ -26,6 +26,9 @@ public sealed class ApiKeyListing(OrgKeysDbContext db, ApiKeyUsageTracker usage,
                 k.LastUsedAt,
                 k.LastUsedIp,
                 Creator = k.CreatedByUser == null ? null : new ApiKeyCreator(k.CreatedByUser.Id, k.CreatedByUser.Name, k.CreatedByUser.Username, null),
+                // Only a parent of the same organization: a white label's own keys stay out of sight.
+                Parent = db.ApiKeys.Where(p => p.Id == k.CreatedByApiKeyId && p.OrganizationId == k.OrganizationId)
+                    .Select(p => new ApiKeyReference(p.Id, p.Name)).FirstOrDefault(),
             })
             .ToListAsync(cancellationToken);
 
@@ -33,7 +36,7 @@ public sealed class ApiKeyListing(OrgKeysDbContext db, ApiKeyUsageTracker usage,
         {
             var used = usage.Pending(k.Id) ?? (k.LastUsedAt is { } at ? new KeyUsage(at, k.LastUsedIp) : null);
             return new OrganizationApiKey(k.Id, k.Hint, k.Name, k.Created, OrganizationRoles.Name(k.Role), false, k.Creator,
-                used is null ? null : new ApiKeyLastUsed(used.Date, used.IpAddress), k.ExpiresAt);
+                used is null ? null : new ApiKeyLastUsed(used.Date, used.IpAddress), k.ExpiresAt, k.Parent);
         });
     }
 }

@@ -12,6 +12,8 @@ public enum CreateKeyOutcome
 {
     Created,
     Conflict,
+    /// <summary>The key that mints it, or one it descends from, was revoked or expired meanwhile.</summary>
+    ChainRevoked,
 }
 
 public enum RevokeKeyOutcome
@@ -62,6 +64,10 @@ public sealed class ApiKeyService(
         if (db.Database.CurrentTransaction is null)
         {
             id = await inserts.InsertAsync(key, entry);
+            if (id == ApiKeyBatchWriter.ChainRevoked)
+            {
+                return (CreateKeyOutcome.ChainRevoked, 0, "");
+            }
         }
         else
         {
@@ -71,6 +77,11 @@ public sealed class ApiKeyService(
             try
             {
                 await db.SaveChangesAsync(cancellationToken);
+                if (key.CreatedByApiKeyId is { } parent && !await ApiKeyChains.ChainIsLiveAsync(db, parent, now, cancellationToken))
+                {
+                    throw new InvalidOperationException("The API key that mints this key is no longer live.");
+                }
+
                 id = key.Id;
                 // A random new key nobody can have tried yet: forgetting "unknown" answers here is enough.
                 cache.Apply(AuthChange.KeyCreated);
@@ -96,8 +107,9 @@ public sealed class ApiKeyService(
     }
 
     /// <summary>
-    /// Revokes a live key of <paramref name="scope"/> and records who did, in one transaction, then
-    /// tells every node's cache. Unless <paramref name="mayRevokeAny"/>, only the key's creator may.
+    /// Revokes a live key of <paramref name="scope"/> and every key it minted, down the chain, and
+    /// records who did, in one transaction, then tells every node's cache. Unless
+    /// <paramref name="mayRevokeAny"/>, only the key's creator may.
     /// </summary>
     public async Task<RevokeKeyOutcome> RevokeAsync(KeyScope scope, int apiKeyId, Actor actor, bool mayRevokeAny, CancellationToken cancellationToken)
     {
@@ -124,9 +136,11 @@ public sealed class ApiKeyService(
             return RevokeKeyOutcome.NotFound;
         }
 
+        var descendants = await ApiKeyChains.RevokeDescendantsAsync(db, [apiKeyId], now, cancellationToken);
         await audit.RecordAsync(AuditActions.ApiKeyRevoke, scope.OrganizationId, actor, cancellationToken, apiKeyId: apiKeyId);
         await transaction.CommitAsync(cancellationToken);
         await cache.PublishAsync(AuthChange.ApiKey(apiKeyId), db);
+        await ApiKeyChains.PublishRevokedAsync(cache, db, descendants);
         return RevokeKeyOutcome.Revoked;
     }
 }

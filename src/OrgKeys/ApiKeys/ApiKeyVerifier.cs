@@ -22,6 +22,10 @@ public sealed record VerifiedApiKey(int Id, int OrganizationId, OrganizationRole
         : CreatedByUserId is { } adminId ? string.Create(CultureInfo.InvariantCulture, $"whitelabel:{whiteLabelId}, user:{adminId}")
         : string.Create(CultureInfo.InvariantCulture, $"whitelabel:{whiteLabelId}");
 
+    public override DateTime? NotAfter => ExpiresAt;
+
+    public override bool ForWhiteLabel => WhiteLabelId is not null;
+
     /// <summary>A key acts as its own organization with its own role, whatever was asked.</summary>
     public override bool TryResolveCached(int? wantedOrganization, AuthCache cache, DateTimeOffset now, out CallerAccess access)
     {

@@ -21,6 +21,12 @@ public abstract record Caller
     /// <summary>The <c>X-OrgKeys-On-Behalf-Of</c> of a check, when it acts for someone else.</summary>
     public virtual string? OnBehalfOf => null;
 
+    /// <summary>When the credential's authority ends by design (a key's ttl), not a session's sign-in lifetime: null for never.</summary>
+    public virtual DateTime? NotAfter => null;
+
+    /// <summary>Whether it acts on behalf of a white label, whose keys are temporary by design.</summary>
+    public virtual bool ForWhiteLabel => false;
+
     /// <summary>From memory alone, its access when asked to act in <paramref name="wantedOrganization"/>; false when only the database can tell.</summary>
     public abstract bool TryResolveCached(int? wantedOrganization, AuthCache cache, DateTimeOffset now, out CallerAccess access);
 

@@ -10,6 +10,7 @@ internal static class AuthorizationSetup
         services.AddScoped<IAuthorizationHandler, OrganizationRoleHandler>();
         services.AddSingleton<IAuthorizationHandler, WhiteLabelAdminHandler>();
         services.AddSingleton<IAuthorizationHandler, UserRequirementHandler>();
+        services.AddSingleton<IAuthorizationHandler, DurableCredentialHandler>();
         // After the two above: it builds on the organization and white label they resolve.
         services.AddSingleton<IAuthorizationHandler, InnerOrganizationHandler>();
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, ApiAuthorizationResultHandler>();

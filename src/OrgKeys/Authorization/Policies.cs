@@ -11,6 +11,9 @@ public static class Policies
     public const string OrganizationAdmin = "organization-admin";
     public const string WhiteLabelAdmin = "whitelabel-admin";
 
+    /// <summary>Added to an endpoint that makes something lasting: see <see cref="DurableCredentialRequirement"/>.</summary>
+    public const string DurableCredential = "durable-credential";
+
     /// <summary>A white label admin in a live inner organization of its white label.</summary>
     public const string InnerOrganization = "whitelabel-inner-organization";
 
@@ -27,6 +30,7 @@ public static class Policies
         options.AddPolicy(OrganizationMember, p => p.RequireAuthenticatedUser().AddRequirements(new OrganizationRoleRequirement(OrganizationRole.Member)));
         options.AddPolicy(OrganizationAdmin, p => p.RequireAuthenticatedUser().AddRequirements(new OrganizationRoleRequirement(OrganizationRole.Admin)));
         options.AddPolicy(WhiteLabelAdmin, p => WhiteLabelAdminOf(p));
+        options.AddPolicy(DurableCredential, p => p.RequireAuthenticatedUser().AddRequirements(new DurableCredentialRequirement()));
         options.AddPolicy(InnerOrganization, p => WhiteLabelAdminOf(p)
             .AddRequirements(new InnerOrganizationRequirement(IncludeDeleted: false, "Organization not found.")));
         options.AddPolicy(InnerOrganizationAnyState, p => WhiteLabelAdminOf(p)

@@ -15,13 +15,16 @@ public static class MemberEndpoints
             .WithTags("Organizations")
             .RequireAuthorization(Policies.OrganizationAdmin);
 
-        group.MapPost("/add", AddOrganizationMember).WithName("addOrganizationMember").WithSummary("Add member");
+        group.MapPost("/add", AddOrganizationMember).WithName("addOrganizationMember").WithSummary("Add member")
+            .RequireAuthorization(Policies.DurableCredential);
         group.MapPost("/remove", RemoveOrganizationMember).WithName("removeOrganizationMember").WithSummary("Remove member");
-        group.MapPost("/{memberId:int}/role", SetOrganizationMemberRole).WithName("setOrganizationMemberRole").WithSummary("Set member role");
+        // A role change, up or down, lasts beyond the credential: a temporary key demoting the real admin is how it takes over.
+        group.MapPost("/{memberId:int}/role", SetOrganizationMemberRole).WithName("setOrganizationMemberRole").WithSummary("Set member role")
+            .RequireAuthorization(Policies.DurableCredential);
         return organization;
     }
 
-    public static async Task<Results<Ok<ApiOk>, BadRequest<ApiError>, NotFound<ApiError>, Conflict<ApiError>>> AddOrganizationMember(
+    public static async Task<Results<Ok<ApiOk>, BadRequest<ApiError>, NotFound<ApiError>, Conflict<ApiError>, JsonHttpResult<ApiError>>> AddOrganizationMember(
         AddMemberRequest request, OrganizationAccess access, MemberService members, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(request.UsernameOrEmail) || request.UsernameOrEmail.Length > 254)
@@ -37,13 +40,13 @@ public static class MemberEndpoints
         return Answer(await members.AddAsync(access.OrganizationId, request.UsernameOrEmail, role, access.Actor, cancellationToken));
     }
 
-    public static async Task<Results<Ok<ApiOk>, BadRequest<ApiError>, NotFound<ApiError>, Conflict<ApiError>>> RemoveOrganizationMember(
+    public static async Task<Results<Ok<ApiOk>, BadRequest<ApiError>, NotFound<ApiError>, Conflict<ApiError>, JsonHttpResult<ApiError>>> RemoveOrganizationMember(
         RemoveMemberRequest request, OrganizationAccess access, MemberService members, CancellationToken cancellationToken) =>
         request.Id is not { } userId
             ? ApiResults.BadRequest("'id' (the user id of the member) is required.")
             : Answer(await members.RemoveAsync(access.OrganizationId, userId, access.Actor, cancellationToken));
 
-    public static async Task<Results<Ok<ApiOk>, BadRequest<ApiError>, NotFound<ApiError>, Conflict<ApiError>>> SetOrganizationMemberRole(
+    public static async Task<Results<Ok<ApiOk>, BadRequest<ApiError>, NotFound<ApiError>, Conflict<ApiError>, JsonHttpResult<ApiError>>> SetOrganizationMemberRole(
         int memberId, SetMemberRoleRequest request, OrganizationAccess access, MemberService members, CancellationToken cancellationToken) =>
         OrganizationRoles.Parse(request.Role) is not { } role
             ? ApiResults.BadRequest(RoleRequired)
@@ -51,7 +54,7 @@ public static class MemberEndpoints
 
     private const string RoleRequired = "'role' is required and must be 'admin', 'member' or 'guest'.";
 
-    private static Results<Ok<ApiOk>, BadRequest<ApiError>, NotFound<ApiError>, Conflict<ApiError>> Answer(MemberChange change) => change switch
+    private static Results<Ok<ApiOk>, BadRequest<ApiError>, NotFound<ApiError>, Conflict<ApiError>, JsonHttpResult<ApiError>> Answer(MemberChange change) => change switch
     {
         MemberChange.Done => ApiResults.Ok(),
         MemberChange.NoSuchUser => ApiResults.NotFound("No user with that username or e-mail address."),

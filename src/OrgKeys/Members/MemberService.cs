@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using OrgKeys.ApiKeys;
 using OrgKeys.Audit;
 using OrgKeys.Authentication.Caching;
 using OrgKeys.Data;
@@ -55,7 +56,8 @@ public sealed class MemberService(OrgKeysDbContext db, ActiveUsers users, AuditL
 
     /// <summary>
     /// Removes (no <paramref name="newRole"/>) or re-roles one member under a lock on the organization
-    /// row, so two admins demoting each other at once cannot leave the organization with none.
+    /// row, so two admins demoting each other at once cannot leave the organization with none. The
+    /// keys the member made that the new role no longer allows are revoked in the same transaction.
     /// </summary>
     private async Task<MemberChange> ChangeAsync(int organizationId, int userId, OrganizationRole? newRole, Actor actor, CancellationToken cancellationToken)
     {
@@ -88,8 +90,10 @@ public sealed class MemberService(OrgKeysDbContext db, ActiveUsers users, AuditL
             await audit.RecordAsync(AuditActions.MemberRemove, organizationId, actor, cancellationToken, userId: userId);
         }
 
+        var revoked = await ApiKeyChains.RevokeOutrankedAsync(db, organizationId, userId, newRole, time.GetUtcNow().UtcDateTime, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         await cache.PublishAsync(AuthChange.Membership(organizationId, userId), db);
+        await ApiKeyChains.PublishRevokedAsync(cache, db, revoked);
         return MemberChange.Done;
     }
 }

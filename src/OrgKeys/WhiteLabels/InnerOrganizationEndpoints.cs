@@ -57,7 +57,7 @@ public static partial class InnerOrganizationEndpoints
     /// The seed endpoint: a temporary key that acts as the inner organization, hidden from it, and
     /// recorded as minted on behalf of the white label by the calling admin.
     /// </summary>
-    public static async Task<Results<Ok<AddApiKeyResponse>, BadRequest<ApiError>, NotFound<ApiError>, Conflict<ApiError>>> AddOrganizationApiKey(
+    public static async Task<Results<Ok<AddApiKeyResponse>, BadRequest<ApiError>, NotFound<ApiError>, Conflict<ApiError>, JsonHttpResult<ApiError>>> AddOrganizationApiKey(
         AddOrganizationApiKeyRequest request, InnerOrganizationAccess inner, [AsParameters] InnerOrganizationKeyMinting services,
         CancellationToken cancellationToken)
     {
@@ -78,6 +78,11 @@ public static partial class InnerOrganizationEndpoints
         if (outcome == CreateKeyOutcome.Conflict)
         {
             return ApiResults.Conflict(ApiKeyResults.InUse);
+        }
+
+        if (outcome == CreateKeyOutcome.ChainRevoked)
+        {
+            return ApiResults.Unauthorized(ApiKeyResults.ChainRevoked);
         }
 
         var logger = services.Loggers.CreateLogger(typeof(WhiteLabelEndpoints));

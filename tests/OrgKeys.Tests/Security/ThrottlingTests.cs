@@ -104,4 +104,46 @@ public class ThrottlingTests : IAsyncLifetime
         _app.Time.Advance(TimeSpan.FromSeconds(10));
         Assert.Equal(HttpStatusCode.OK, (await valid.GetAsync($"/v1/api/organizations/{org}")).StatusCode);
     }
+
+    /// <summary>Behind a proxy every client shares one address: one client's flood leaves the others' known-valid credentials working.</summary>
+    [Fact]
+    public async Task FloodOfInvalidKeys_DoesNotLockOut_ValidCachedKeysAndSessions_FromTheSameAddress()
+    {
+        var (_, bob) = await _app.SignedInUserAsync("bob");
+        var (org, key) = await OrgKeysApp.CreateOrganizationAsync(bob);
+        var (_, unused) = await OrgKeysApp.CreateKeyAsync(bob, org, "member");
+        var jwt = await _app.LoginAsync("bob");
+        using var withKey = _app.ClientWithKey(key);
+        using var withJwt = _app.ClientWithJwt(jwt);
+        using var withCookie = _app.ClientWithJwtCookie(jwt);
+        var clients = new[] { withKey, withJwt, withCookie };
+        foreach (var client in clients)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/v1/api/organizations/{org}")).StatusCode);
+        }
+
+        for (var i = 0; i < 120; i++)
+        {
+            using var flood = _app.ClientWithKey($"ei_made-up-flood-key-number-{i}-0123456789");
+            var refused = await flood.GetAsync($"/v1/api/organizations/{org}");
+            Assert.Equal(i < 10 ? HttpStatusCode.Unauthorized : HttpStatusCode.TooManyRequests, refused.StatusCode);
+        }
+
+        foreach (var client in clients)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/v1/api/organizations/{org}")).StatusCode);
+            Assert.Equal(HttpStatusCode.NoContent, (await client.GetAsync($"/v1/auth/check?organization={org}&role=admin")).StatusCode);
+        }
+
+        // Still refused before any lookup: a key memory does not know, a made-up one, a valid key beside a made-up one.
+        var before = _app.Commands.Count;
+        using var unknown = _app.ClientWithKey(unused);
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await unknown.GetAsync($"/v1/auth/check")).StatusCode);
+        using var madeUp = _app.ClientWithKey("ei_made-up-flood-key-number-0-0123456789");
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await madeUp.GetAsync($"/v1/api/organizations/{org}")).StatusCode);
+        using var mixed = _app.ClientWithKey(key);
+        mixed.DefaultRequestHeaders.Add("x-jwt-token", "not.a.jwt");
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await mixed.GetAsync("/v1/auth/check")).StatusCode);
+        Assert.Equal(before, _app.Commands.Count);
+    }
 }
