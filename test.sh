@@ -125,6 +125,9 @@ if ((built)); then
   section "migration crash (SIGKILL at each step of a first start on SQLite)"
   run_script_suite migration-crash tests/migration-crash/run.sh
 
+  section "backup and restore (SQLite during a burst; PostgreSQL by the README procedure)"
+  run_script_suite backup tests/backup/run.sh
+
   section "publish (self-contained single file, systemd unit)"
   run_script_suite publish tests/publish/run.sh
 else

@@ -6,6 +6,7 @@ using OrgKeys.ApiKeys;
 using OrgKeys.Audit;
 using OrgKeys.Authentication;
 using OrgKeys.Authentication.Caching;
+using OrgKeys.Backup;
 using OrgKeys.Data;
 using OrgKeys.Data.Entities;
 using OrgKeys.Health;
@@ -32,6 +33,8 @@ internal static class OrgKeysServices
         services.SealKeyRingWithServerSecret();
         services.AddOrgKeysAuth();
         services.AddHostedService<SqliteChangeLog>();
+        services.AddTransient<SqliteBackup>();
+        services.AddTransient<SqliteRestore>();
 
         services.AddScoped<IPasswordHasher<User>, PasswordHasher<User>>();
         services.AddScoped<UserService>();

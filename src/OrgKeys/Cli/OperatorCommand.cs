@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using OrgKeys.Backup;
 using OrgKeys.Data;
 using OrgKeys.Organizations;
 using OrgKeys.Users;
@@ -24,6 +25,8 @@ public sealed record OperatorCommand(string Verb, IReadOnlyDictionary<string, st
         ["organizations create"] = ["name", "admin"],
         ["whitelabels create"] = ["name", "domain", "admin-organization"],
         ["whitelabels list"] = [],
+        ["backup"] = ["output"],
+        ["restore"] = ["input"],
     };
 
     public const string Usage = """
@@ -34,6 +37,8 @@ public sealed record OperatorCommand(string Verb, IReadOnlyDictionary<string, st
                OrgKeys organizations create --name N --admin USERNAME_OR_EMAIL [--json]
                OrgKeys whitelabels create --name N --domain D --admin-organization ID [--json]
                OrgKeys whitelabels list [--json]
+               OrgKeys backup --output FILE [--json]       (SQLite; while the server runs)
+               OrgKeys restore --input FILE [--json]       (SQLite; into an empty data folder)
         """;
 
     /// <summary>Splits the arguments into the host's (for <c>serve</c>) and an operator command, or an error.</summary>
@@ -83,7 +88,12 @@ public sealed record OperatorCommand(string Verb, IReadOnlyDictionary<string, st
 
     public async Task<int> RunAsync(IServiceProvider services)
     {
-        await services.GetRequiredService<StartupTasks>().InitializeAsync();
+        // A restore must find no database, and a backup must not create one: neither runs the startup tasks.
+        if (Verb is not ("backup" or "restore"))
+        {
+            await services.GetRequiredService<StartupTasks>().InitializeAsync();
+        }
+
         await using var scope = services.CreateAsyncScope();
         var provider = scope.ServiceProvider;
         var (result, error) = Verb switch
@@ -95,6 +105,8 @@ public sealed record OperatorCommand(string Verb, IReadOnlyDictionary<string, st
             "organizations create" => await CreateOrganizationAsync(provider),
             "whitelabels create" => await CreateWhiteLabelAsync(provider.GetRequiredService<WhiteLabelService>()),
             "whitelabels list" => await ListWhiteLabelsAsync(provider.GetRequiredService<WhiteLabelService>()),
+            "backup" => await provider.GetRequiredService<SqliteBackup>().CreateAsync(Options["output"], CancellationToken.None),
+            "restore" => await provider.GetRequiredService<SqliteRestore>().RestoreAsync(Options["input"], CancellationToken.None),
             _ => (null, $"unknown command '{Verb}'"),
         };
         if (error is not null)

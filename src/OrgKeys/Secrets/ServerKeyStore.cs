@@ -11,7 +11,7 @@ namespace OrgKeys.Secrets;
 /// </summary>
 public sealed class ServerKeyStore(ServerSecret secret, TimeProvider time)
 {
-    private const string SecretCheckPurpose = "server-secret-check";
+    internal const string SecretCheckPurpose = "server-secret-check";
     private const string JwtSigningPurpose = "jwt-signing-hs256";
 
     private byte[]? _jwtSigningKey;

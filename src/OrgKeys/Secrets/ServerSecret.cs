@@ -13,7 +13,7 @@ namespace OrgKeys.Secrets;
 /// </summary>
 public sealed class ServerSecret
 {
-    private const string FileName = "server-secret";
+    internal const string FileName = "server-secret";
 
     public ServerSecret(IConfiguration configuration, DataDirectory dataDirectory)
     {
@@ -30,6 +30,13 @@ public sealed class ServerSecret
     internal byte[] CheckValue { get; }
     /// <summary>Seals the ASP.NET Core data-protection key ring, which is kept in the database.</summary>
     internal byte[] DataProtectionKey { get; }
+
+    /// <summary>Whether a secret is already set, without creating one (a restore must not invent it).</summary>
+    internal static bool IsConfigured(IConfiguration configuration, DataDirectory dataDirectory) =>
+        !string.IsNullOrWhiteSpace(configuration["OrgKeys:ServerSecret"]) || File.Exists(dataDirectory.File(FileName));
+
+    /// <summary>Whether a stored check value was made from this secret (constant time).</summary>
+    internal bool Matches(byte[] storedCheckValue) => CryptographicOperations.FixedTimeEquals(storedCheckValue, CheckValue);
 
     private static byte[] Derive(byte[] secret, string purpose) =>
         HKDF.DeriveKey(HashAlgorithmName.SHA256, secret, 32, info: Encoding.ASCII.GetBytes(purpose));
