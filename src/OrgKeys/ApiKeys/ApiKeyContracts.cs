@@ -22,7 +22,13 @@ public sealed record OrganizationApiKey(
     bool IsTransformationJobKey,
     ApiKeyCreator? CreatedByUser,
     ApiKeyLastUsed? LastUsed,
-    DateTime? Expires);
+    DateTime? Expires)
+{
+    /// <summary>OrgKeys extension: where the key was reported seen in public, and what was done.</summary>
+    public IReadOnlyList<ApiKeyExposureView> Exposures { get; init; } = [];
+}
+
+public sealed record ApiKeyExposureView(string Source, string? Url, DateTime ReportedAt, string Action);
 
 public sealed record ApiKeyCreator(int Id, string Name, string Username, string? Photo);
 
