@@ -15,6 +15,8 @@ public class OrgKeysDbContext(DbContextOptions<OrgKeysDbContext> options)
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<ServerKey> ServerKeys => Set<ServerKey>();
     public DbSet<LoginFailure> LoginFailures => Set<LoginFailure>();
+    public DbSet<ApiKeyExposure> ApiKeyExposures => Set<ApiKeyExposure>();
+    public DbSet<ApiKeyPolicy> ApiKeyPolicies => Set<ApiKeyPolicy>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>

@@ -14,6 +14,7 @@ using OrgKeys.Infrastructure;
 using OrgKeys.Members;
 using OrgKeys.Organizations;
 using OrgKeys.Secrets;
+using OrgKeys.SecretScanning;
 using OrgKeys.Throttling;
 using OrgKeys.Users;
 using OrgKeys.WhiteLabels;
@@ -44,6 +45,7 @@ internal static class OrgKeysServices
         services.AddScoped<ApiKeyService>();
         services.AddScoped<ApiKeyListing>();
         services.AddScoped<WhiteLabelService>();
+        services.AddSecretScanning();
         services.AddHttpContextAccessor();
         services.AddTrustedProxies();
         services.AddScoped<AuditLog>();

@@ -11,6 +11,7 @@ internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEn
         builder.Property(a => a.Action).HasMaxLength(64);
         builder.Property(a => a.Address).HasMaxLength(45);
         builder.Property(a => a.Detail).HasMaxLength(256);
+        builder.Property(a => a.ActorName).HasMaxLength(64);
         // Read newest first, per organization, in pages.
         builder.HasIndex(a => new { a.OrganizationId, a.Id });
         builder.HasOne<Organization>().WithMany().HasForeignKey(a => a.OrganizationId).OnDelete(DeleteBehavior.Restrict);

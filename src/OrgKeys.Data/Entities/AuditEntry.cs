@@ -16,6 +16,8 @@ public class AuditEntry
     public int? ActorApiKeyId { get; set; }
     /// <summary>Set when a white label admin, or a key minted for one, made the change.</summary>
     public int? WhiteLabelId { get; set; }
+    /// <summary>Set when no person or key acted, e.g. <c>secret scanning: github</c>.</summary>
+    public string? ActorName { get; set; }
     public string? Address { get; set; }
     /// <summary>The key the change was about, if any.</summary>
     public int? ApiKeyId { get; set; }

@@ -113,6 +113,61 @@ namespace OrgKeys.Migrations.Postgres.Migrations
                     b.ToTable("ApiKeys");
                 });
 
+            modelBuilder.Entity("OrgKeys.Data.Entities.ApiKeyExposure", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<int>("ApiKeyId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("OrganizationId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("ReportedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Url")
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ApiKeyId");
+
+                    b.HasIndex("OrganizationId");
+
+                    b.ToTable("ApiKeyExposures");
+                });
+
+            modelBuilder.Entity("OrgKeys.Data.Entities.ApiKeyPolicy", b =>
+                {
+                    b.Property<int>("OrganizationId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("OnExposure")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.HasKey("OrganizationId");
+
+                    b.ToTable("ApiKeyPolicies", (string)null);
+                });
+
             modelBuilder.Entity("OrgKeys.Data.Entities.AuditEntry", b =>
                 {
                     b.Property<long>("Id")
@@ -128,6 +183,10 @@ namespace OrgKeys.Migrations.Postgres.Migrations
 
                     b.Property<int?>("ActorApiKeyId")
                         .HasColumnType("integer");
+
+                    b.Property<string>("ActorName")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
                     b.Property<int?>("ActorUserId")
                         .HasColumnType("integer");
@@ -385,6 +444,30 @@ namespace OrgKeys.Migrations.Postgres.Migrations
                     b.Navigation("CreatedByUser");
 
                     b.Navigation("Organization");
+                });
+
+            modelBuilder.Entity("OrgKeys.Data.Entities.ApiKeyExposure", b =>
+                {
+                    b.HasOne("OrgKeys.Data.Entities.ApiKey", null)
+                        .WithMany()
+                        .HasForeignKey("ApiKeyId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("OrgKeys.Data.Entities.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("OrgKeys.Data.Entities.ApiKeyPolicy", b =>
+                {
+                    b.HasOne("OrgKeys.Data.Entities.Organization", null)
+                        .WithOne()
+                        .HasForeignKey("OrgKeys.Data.Entities.ApiKeyPolicy", "OrganizationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("OrgKeys.Data.Entities.AuditEntry", b =>

@@ -104,6 +104,59 @@ namespace OrgKeys.Migrations.Sqlite.Migrations
                     b.ToTable("ApiKeys");
                 });
 
+            modelBuilder.Entity("OrgKeys.Data.Entities.ApiKeyExposure", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ApiKeyId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("OrganizationId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("ReportedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Url")
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ApiKeyId");
+
+                    b.HasIndex("OrganizationId");
+
+                    b.ToTable("ApiKeyExposures");
+                });
+
+            modelBuilder.Entity("OrgKeys.Data.Entities.ApiKeyPolicy", b =>
+                {
+                    b.Property<int>("OrganizationId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("OnExposure")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("OrganizationId");
+
+                    b.ToTable("ApiKeyPolicies", (string)null);
+                });
+
             modelBuilder.Entity("OrgKeys.Data.Entities.AuditEntry", b =>
                 {
                     b.Property<long>("Id")
@@ -117,6 +170,10 @@ namespace OrgKeys.Migrations.Sqlite.Migrations
 
                     b.Property<int?>("ActorApiKeyId")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("ActorName")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
 
                     b.Property<int?>("ActorUserId")
                         .HasColumnType("INTEGER");
@@ -366,6 +423,30 @@ namespace OrgKeys.Migrations.Sqlite.Migrations
                     b.Navigation("CreatedByUser");
 
                     b.Navigation("Organization");
+                });
+
+            modelBuilder.Entity("OrgKeys.Data.Entities.ApiKeyExposure", b =>
+                {
+                    b.HasOne("OrgKeys.Data.Entities.ApiKey", null)
+                        .WithMany()
+                        .HasForeignKey("ApiKeyId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("OrgKeys.Data.Entities.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("OrgKeys.Data.Entities.ApiKeyPolicy", b =>
+                {
+                    b.HasOne("OrgKeys.Data.Entities.Organization", null)
+                        .WithOne()
+                        .HasForeignKey("OrgKeys.Data.Entities.ApiKeyPolicy", "OrganizationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("OrgKeys.Data.Entities.AuditEntry", b =>

@@ -23,10 +23,16 @@ public sealed record OrganizationApiKey(
     ApiKeyCreator? CreatedByUser,
     ApiKeyLastUsed? LastUsed,
     DateTime? Expires,
-    ApiKeyReference? CreatedByApiKey = null);
+    ApiKeyReference? CreatedByApiKey = null)
+{
+    /// <summary>OrgKeys extension: where the key was reported seen in public, and what was done.</summary>
+    public IReadOnlyList<ApiKeyExposureView> Exposures { get; init; } = [];
+}
 
 /// <summary>OrgKeys extension: the key of the same organization that minted this one.</summary>
 public sealed record ApiKeyReference(int Id, string Name);
+
+public sealed record ApiKeyExposureView(string Source, string? Url, DateTime ReportedAt, string Action);
 
 public sealed record ApiKeyCreator(int Id, string Name, string Username, string? Photo);
 

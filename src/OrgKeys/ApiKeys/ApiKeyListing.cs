@@ -32,11 +32,22 @@ public sealed class ApiKeyListing(OrgKeysDbContext db, ApiKeyUsageTracker usage,
             })
             .ToListAsync(cancellationToken);
 
+        // Only keys of the scope can match, so exposures of other tenants' keys never show.
+        var ids = rows.ConvertAll(k => k.Id);
+        var exposures = ids.Count == 0 ? [] : await db.ApiKeyExposures.AsNoTracking()
+            .Where(e => e.OrganizationId == scope.OrganizationId && ids.Contains(e.ApiKeyId))
+            .OrderBy(e => e.Id)
+            .Select(e => new { e.ApiKeyId, View = new ApiKeyExposureView(e.Source, e.Url, e.ReportedAt, e.Action) })
+            .ToListAsync(cancellationToken);
+        var byKey = exposures.ToLookup(e => e.ApiKeyId, e => e.View);
         return rows.ConvertAll(k =>
         {
             var used = usage.Pending(k.Id) ?? (k.LastUsedAt is { } at ? new KeyUsage(at, k.LastUsedIp) : null);
             return new OrganizationApiKey(k.Id, k.Hint, k.Name, k.Created, OrganizationRoles.Name(k.Role), false, k.Creator,
-                used is null ? null : new ApiKeyLastUsed(used.Date, used.IpAddress), k.ExpiresAt, k.Parent);
+                used is null ? null : new ApiKeyLastUsed(used.Date, used.IpAddress), k.ExpiresAt, k.Parent)
+            {
+                Exposures = [.. byKey[k.Id]],
+            };
         });
     }
 }

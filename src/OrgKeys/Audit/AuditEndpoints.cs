@@ -8,7 +8,7 @@ using OrgKeys.Infrastructure;
 
 namespace OrgKeys.Audit;
 
-public sealed record AuditActor(int? UserId, int? ApiKeyId, int? WhitelabelId);
+public sealed record AuditActor(int? UserId, int? ApiKeyId, int? WhitelabelId, string? Name = null);
 
 public sealed record AuditEntryDto(long Id, DateTime At, string Action, AuditActor Actor, string? Address, int? ApiKeyId, int? UserId, string? Detail);
 
@@ -80,7 +80,7 @@ public static class AuditEndpoints
         return (new AuditLogResponse(total, page.ConvertAll(a =>
         {
             var hidden = a.WhiteLabelId is not null && !revealWhiteLabelActors;
-            var actor = new AuditActor(hidden ? null : a.ActorUserId, hidden ? null : a.ActorApiKeyId, a.WhiteLabelId);
+            var actor = new AuditActor(hidden ? null : a.ActorUserId, hidden ? null : a.ActorApiKeyId, a.WhiteLabelId, a.ActorName);
             return new AuditEntryDto(a.Id, a.At, a.Action, actor, hidden ? null : a.Address, a.ApiKeyId, a.UserId, a.Detail);
         })), null);
     }

@@ -14,6 +14,8 @@ public static class AuditActions
     public const string MemberAdd = "member.add";
     public const string MemberRemove = "member.remove";
     public const string MemberRole = "member.role";
+    public const string ApiKeyExposed = "apikey.exposed";
+    public const string ApiKeyPolicy = "apikey.policy";
 }
 
 /// <summary>
@@ -39,6 +41,7 @@ public sealed class AuditLog(OrgKeysDbContext db, IHttpContextAccessor http, Tim
             ActorUserId = actor.UserId,
             ActorApiKeyId = actor.ApiKeyId,
             WhiteLabelId = actor.WhiteLabelId,
+            ActorName = actor.Name,
             Address = http.HttpContext?.Connection.RemoteIpAddress?.ToString(),
             ApiKeyId = apiKeyId,
             UserId = userId,
@@ -69,7 +72,13 @@ public sealed class AuditLog(OrgKeysDbContext db, IHttpContextAccessor http, Tim
 /// </summary>
 public sealed record Actor(int? UserId, int? ApiKeyId, DateTime? NotAfter, int? WhiteLabelId)
 {
+    /// <summary>Set when no person or key acted: a service such as <c>secret scanning: github</c>.</summary>
+    public string? Name { get; init; }
+
     public static Actor User(int userId) => new(userId, null, null, null);
+
+    /// <summary>A reporter outside the organization (secret scanning, a disclosure): no user, no key.</summary>
+    public static Actor Service(string name) => new(null, null, null, null) { Name = name };
 
     /// <summary>What a white label key does is done for its white label too: hidden, and attributable to the same admin.</summary>
     public static Actor Of(int? userId, VerifiedApiKey? apiKey) =>

@@ -3,6 +3,7 @@ using OrgKeys.Audit;
 using OrgKeys.Health;
 using OrgKeys.Members;
 using OrgKeys.Organizations;
+using OrgKeys.SecretScanning;
 using OrgKeys.Users;
 using OrgKeys.WhiteLabels;
 
@@ -24,9 +25,10 @@ public static class ApiRoutes
     {
         var v1 = routes.MapGroup(Prefix);
         v1.MapHealth().MapLogin().MapUsers();
+        v1.MapSecretScanning();
 
         var organizations = v1.MapGroup("/api/organizations").MapOrganizations();
-        var organization = organizations.MapGroup("/{organizationId:int}").MapOrganization().MapMembers().MapApiKeys();
+        var organization = organizations.MapGroup("/{organizationId:int}").MapOrganization().MapMembers().MapApiKeys().MapApiKeyPolicy();
 
         var whiteLabel = organization.MapGroup("/whitelabel").MapWhiteLabels();
         var innerOrganization = whiteLabel.MapGroup("/organizations/{innerOrganizationId:int}").MapInnerOrganizations();

@@ -1,0 +1,20 @@
+namespace OrgKeys.Data.Entities;
+
+/// <summary>What happens when one of the organization's keys is reported exposed.</summary>
+public enum ExposureAction
+{
+    /// <summary>The key is revoked at once (the default).</summary>
+    Revoke,
+    /// <summary>The key stays live; the exposure is only recorded.</summary>
+    Notify,
+}
+
+/// <summary>
+/// An organization's key policy, one row per organization that set one; an organization without a
+/// row has the defaults. Only <see cref="OnExposure"/> for now: the full key policy extends this row.
+/// </summary>
+public class ApiKeyPolicy
+{
+    public int OrganizationId { get; set; }
+    public ExposureAction OnExposure { get; set; }
+}
