@@ -8,6 +8,7 @@ using OrgKeys.Authentication;
 using OrgKeys.Data;
 using OrgKeys.Data.Entities;
 using OrgKeys.Infrastructure;
+using OrgKeys.OAuth;
 using OrgKeys.Organizations;
 using OrgKeys.Secrets;
 using OrgKeys.Throttling;
@@ -27,6 +28,7 @@ internal static class OrgKeysServices
         services.AddDataProtection().PersistKeysToDbContext<OrgKeysDbContext>().SetApplicationName("OrgKeys");
         services.SealKeyRingWithServerSecret();
         services.AddOrgKeysAuth();
+        services.AddOrgKeysOAuth();
 
         services.AddScoped<IPasswordHasher<User>, PasswordHasher<User>>();
         services.AddScoped<UserService>();

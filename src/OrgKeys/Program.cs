@@ -6,6 +6,7 @@ using OrgKeys.ForwardAuth;
 using OrgKeys.Health;
 using OrgKeys.Infrastructure;
 using OrgKeys.Members;
+using OrgKeys.OAuth;
 using OrgKeys.Observability;
 using OrgKeys.Organizations;
 using OrgKeys.Throttling;
@@ -52,6 +53,7 @@ app.MapMembers();
 app.MapApiKeys();
 app.MapWhiteLabels();
 app.MapAudit();
+app.MapOAuth();
 app.MapForwardAuth();
 app.MapOrgKeysOpenApi();
 

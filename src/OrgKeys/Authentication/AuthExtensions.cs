@@ -29,7 +29,8 @@ internal static class AuthExtensions
             .AddScheme<JwtAuthenticationOptions, JwtAuthenticationHandler>(AuthSchemes.JwtHeader, null, o => o.FromCookie = false)
             .AddScheme<JwtAuthenticationOptions, JwtAuthenticationHandler>(AuthSchemes.JwtCookie, null, o => o.FromCookie = true)
             .AddScheme<AuthenticationSchemeOptions, AllPresentCredentialsHandler>(AuthSchemes.AllPresent, null)
-            .AddScheme<AuthenticationSchemeOptions, UnsupportedBearerHandler>(AuthSchemes.Bearer, null);
+            // OAuth access tokens (issue 15): OpenIddict validation, mapped to who the token acts as.
+            .AddScheme<AuthenticationSchemeOptions, OAuth.OAuthBearerHandler>(AuthSchemes.Bearer, null);
 
         return services.AddOrgKeysAuthorization();
     }

@@ -10,6 +10,7 @@ internal static class AuthorizationSetup
         services.AddScoped<IAuthorizationHandler, OrganizationRoleHandler>();
         services.AddSingleton<IAuthorizationHandler, WhiteLabelAdminHandler>();
         services.AddSingleton<IAuthorizationHandler, UserRequirementHandler>();
+        services.AddSingleton<IAuthorizationHandler, OAuth.OAuthScopeHandler>();
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, ApiAuthorizationResultHandler>();
         return services;
     }
