@@ -42,6 +42,7 @@ app.UseApiErrors();
 app.UseNulFreeQueryStrings();
 app.UseCredentialFloodGuard();
 app.UseForwardAuthFastPath();
+app.UseOAuthServer();
 app.UseAuthentication();
 app.UseAuthorization();
 

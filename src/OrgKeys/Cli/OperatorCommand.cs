@@ -25,6 +25,7 @@ public sealed record OperatorCommand(string Verb, IReadOnlyDictionary<string, st
         ["organizations create"] = ["name", "admin"],
         ["whitelabels create"] = ["name", "domain", "admin-organization"],
         ["whitelabels list"] = [],
+        ["oauth rotate-keys"] = [],
     };
 
     public const string Usage = """
@@ -35,6 +36,7 @@ public sealed record OperatorCommand(string Verb, IReadOnlyDictionary<string, st
                OrgKeys organizations create --name N --admin USERNAME_OR_EMAIL [--json]
                OrgKeys whitelabels create --name N --domain D --admin-organization ID [--json]
                OrgKeys whitelabels list [--json]
+               OrgKeys oauth rotate-keys [--json]
         """;
 
     /// <summary>Splits the arguments into the host's (for <c>serve</c>) and an operator command, or an error.</summary>
@@ -96,6 +98,7 @@ public sealed record OperatorCommand(string Verb, IReadOnlyDictionary<string, st
             "organizations create" => await CreateOrganizationAsync(provider),
             "whitelabels create" => await CreateWhiteLabelAsync(provider.GetRequiredService<WhiteLabelService>()),
             "whitelabels list" => await ListWhiteLabelsAsync(provider.GetRequiredService<WhiteLabelService>()),
+            "oauth rotate-keys" => await OAuth.RotateKeysCommand.RunAsync(provider),
             _ => (null, $"unknown command '{Verb}'"),
         };
         if (error is not null)

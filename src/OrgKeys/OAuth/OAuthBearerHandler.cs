@@ -31,6 +31,15 @@ internal sealed class OAuthBearerHandler(
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
+        // Off the request-handler list (OAuthAwareSchemeProvider), OpenIddict's validation handler is started
+        // here, only for requests that carry a Bearer token; it answers nothing itself.
+        var handlers = Context.RequestServices.GetRequiredService<IAuthenticationHandlerProvider>();
+        if (await handlers.GetHandlerAsync(Context, OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme) is IAuthenticationRequestHandler validation
+            && await validation.HandleRequestAsync())
+        {
+            return AuthenticateResult.Fail(InvalidToken);
+        }
+
         var result = await Context.AuthenticateAsync(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme);
         if (result.Principal is not { } token)
         {

@@ -25,6 +25,7 @@ internal static class OAuthServerSetup
         services.AddSingleton<OAuthKeyRing>();
         services.AddScoped<OAuthClientService>();
         services.AddHostedService<OAuthStartup>();
+        services.AddSingleton<Microsoft.AspNetCore.Authentication.IAuthenticationSchemeProvider, OAuthAwareSchemeProvider>();
 
         services.AddOpenIddict()
             .AddCore(o => o.UseEntityFrameworkCore().UseDbContext<OrgKeysDbContext>()
