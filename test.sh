@@ -121,6 +121,12 @@ if ((built)); then
 
   section "crash (SIGKILL during a burst of key creations)"
   run_script_suite crash tests/crash/run.sh
+
+  section "migration crash (SIGKILL at each step of a first start on SQLite)"
+  run_script_suite migration-crash tests/migration-crash/run.sh
+
+  section "publish (self-contained single file, systemd unit)"
+  run_script_suite publish tests/publish/run.sh
 else
   echo "skipping xunit and the script suites: the build failed"
 fi

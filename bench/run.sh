@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The hot-path benchmark of issue 5, in one run: builds Release, starts OrgKeys on 127.0.0.1 with a
-# fresh data folder (SQLite), loads it with wrk, then does the same for key creation on a throwaway
+# The hot-path benchmark, in one run: builds Release, starts bare Kestrel (row K, the ceiling) and OrgKeys
+# on 127.0.0.1 with a fresh data folder (SQLite), loads them in interleaved rounds with wrk, then does the same for key creation on a throwaway
 # PostgreSQL. Prints the table and writes bench/RESULTS.md.
 #   BENCH_DURATION=10 (seconds per row)  BENCH_THREADS=2  BENCH_CONNECTIONS=50  BENCH_NO_BUILD=1
 set -euo pipefail
@@ -17,28 +17,37 @@ to_ms() { # 812.00us | 1.23ms | 1.02s -> milliseconds
 
 declare -A rps p50 p99 errors server_cpu wrk_cpu
 clock_ticks=$(getconf CLK_TCK)
-server_ticks() { awk '{ print $14 + $15 }' "/proc/$server_pid/stat"; } # user + system time of OrgKeys
-measure() { # measure ROW URL [wrk args...]: a short warm-up, then the measured run; the best run of a row is kept
-  local row=$1 url=$2 out=$work/wrk-$1.txt before after
+process_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; } # user + system time of a process
+measure() { # measure ROW URL [wrk args...]: a short warm-up, then a measured run, recorded in the row's runs
+  local row=$1 url=$2 out=$work/wrk-$1.txt before after pid=$server_pid
   shift 2
+  if [[ $row == K* ]]; then pid=$bare_pid; fi
   log "row $row: $url"
   wrk -t"$threads" -c"$connections" -d"${warmup}s" "$@" "$url" >/dev/null
-  before=$(server_ticks)
+  before=$(process_ticks "$pid")
   { TIMEFORMAT='%3U %3S'; time wrk -t"$threads" -c"$connections" -d"${duration}s" --latency "$@" "$url" >"$out"; } 2>"$out.time"
-  after=$(server_ticks)
-  local got
+  after=$(process_ticks "$pid")
+  local got requests errs
   got=$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$out")
-  # Other work on a shared machine only ever slows a run down: the best of a row's runs is the fairest.
-  if [[ -n ${rps[$row]:-} ]] && ((got <= rps[$row])); then return 0; fi
-  rps[$row]=$got
-  p50[$row]=$(to_ms "$(awk '$1 == "50%" { print $2 }' "$out")")
-  p99[$row]=$(to_ms "$(awk '$1 == "99%" { print $2 }' "$out")")
-  errors[$row]=$(awk '/Non-2xx or 3xx responses:/ { n = $NF } /Socket errors:/ { s = $0 } END { print (n + 0) (s ? " (" s ")" : "") }' "$out")
-  # CPU time per request, in microseconds, of the server and of wrk during the measured run.
-  local requests
   requests=$(awk '/requests in/ { print $1 }' "$out")
-  server_cpu[$row]=$(awk -v t=$((after - before)) -v hz="$clock_ticks" -v n="$requests" 'BEGIN { printf "%.1f", t / hz * 1e6 / n }')
-  wrk_cpu[$row]=$(awk -v n="$requests" '{ printf "%.1f", ($1 + $2) * 1e6 / n }' "$out.time")
+  errs=$(awk '/Non-2xx or 3xx responses:/ { n = $NF } /Socket errors:/ { s = 1 } END { print (n + 0) (s ? "+socket" : "") }' "$out")
+  # One line per run: req/s, p50, p99, non-2xx, server and wrk CPU time per request (µs).
+  printf '%s %s %s %s %s %s\n' "$got" \
+    "$(to_ms "$(awk '$1 == "50%" { print $2 }' "$out")")" "$(to_ms "$(awk '$1 == "99%" { print $2 }' "$out")")" "$errs" \
+    "$(awk -v t=$((after - before)) -v hz="$clock_ticks" -v n="$requests" 'BEGIN { printf "%.1f", t / hz * 1e6 / n }')" \
+    "$(awk -v n="$requests" '{ printf "%.1f", ($1 + $2) * 1e6 / n }' "$out.time")" >>"$work/runs-$row.txt"
+}
+
+# A row's figures are those of its median run by req/s (the lower middle of an even count): rounds
+# are interleaved, so a burst of other load on the shared cores hurts one run of each row, not a row.
+settle() {
+  local file row
+  for file in "$work"/runs-*.txt; do
+    row=${file##*/runs-}
+    row=${row%.txt}
+    read -r rps[$row] p50[$row] p99[$row] errors[$row] server_cpu[$row] wrk_cpu[$row] < <(
+      sort -n "$file" | awk '{ line[NR] = $0 } END { print line[int((NR + 1) / 2)] }')
+  done
 }
 
 sqlite_fill() { # sqlite_fill DB TOTAL: adds made-up key rows (random HMACs nobody holds) up to TOTAL keys
@@ -56,6 +65,19 @@ COMMIT;
 PRAGMA wal_checkpoint(TRUNCATE);
 SQL
 }
+
+# Row K, the ceiling: bare Kestrel (bench/BareKestrel), measured in every round beside the rows.
+bare_bin=$root/bench/BareKestrel/bin/Release/net10.0/BareKestrel
+[[ -x $bare_bin ]] || die "$bare_bin not found"
+bare_url=http://127.0.0.1:$(free_port)
+"$bare_bin" --urls "$bare_url" >"$work/bare.log" 2>&1 </dev/null &
+bare_pid=$!
+for _ in $(seq 1 60); do
+  [[ $(curl -s -o /dev/null -w '%{http_code}' "$bare_url/") == 204 ]] && break
+  sleep 0.5
+done
+[[ $(curl -s -o /dev/null -w '%{http_code}' "$bare_url/") == 204 ]] || die "bare Kestrel did not come up"
+trap 'stop_process "$bare_pid"; cleanup' EXIT
 
 log "made-up keys for row 5"
 write_made_up_keys "$work/made-up-keys.txt"
@@ -76,6 +98,7 @@ sqlite_fill "$data/orgkeys.db" 1000
 log "SQLite server at $base_url, organization $org"
 
 # Warm up every path first (JIT tiers, connection pools, caches), so row 1 is not measured cold.
+wrk -t"$threads" -c"$connections" -d5s "$bare_url/" >/dev/null
 for path in /v1/api-health "/v1/auth/check -H x-api-key:$admin_key" "/v1/auth/check -H x-jwt-token:$jwt" \
     "/v1/api/organizations/$org -H x-api-key:$admin_key"; do
   read -r url args <<<"$path"
@@ -83,8 +106,9 @@ for path in /v1/api-health "/v1/auth/check -H x-api-key:$admin_key" "/v1/auth/ch
   wrk -t"$threads" -c"$connections" -d5s $args "$base_url$url" >/dev/null
 done
 
-# Two rounds, in turn, so a burst of other load hurts one run of a row rather than the whole row.
-for _ in 1 2; do
+# Three rounds, in turn, so a burst of other load hurts one run of a row rather than the whole row.
+for _ in 1 2 3; do
+  measure K "$bare_url/"
   measure 1 "$base_url/v1/api-health"
   measure 2 "$base_url/v1/auth/check" -H "x-api-key: $admin_key"
   measure 3 "$base_url/v1/auth/check" -H "x-jwt-token: $jwt"
@@ -94,6 +118,7 @@ done
 
 sqlite_fill "$data/orgkeys.db" 1000000
 for _ in 1 2; do
+  measure K "$bare_url/"
   measure 8 "$base_url/v1/auth/check" -H "x-api-key: $admin_key"
   measure 5m "$base_url/v1/auth/check" -s "$here/made-up-keys.lua"
 done
@@ -108,6 +133,7 @@ stop_server
 start_server "$data"
 wrk -t"$threads" -c"$connections" -d5s "$base_url/v1/api-health" >/dev/null
 wrk -t"$threads" -c"$connections" -d5s -s "$here/made-up-keys.lua" "$base_url/v1/auth/check" >/dev/null
+measure K "$bare_url/"
 measure 1g "$base_url/v1/api-health"
 measure 5g "$base_url/v1/auth/check" -s "$here/made-up-keys.lua"
 stop_server
@@ -128,6 +154,8 @@ measure 7p "$base_url/v1/api/organizations/$org/apikeys" -s "$here/add-key.lua" 
 stop_server
 bash "$root/tests/pg-cluster.sh" stop 2>/dev/null
 
+settle
+
 # --- Results --------------------------------------------------------------------------------------
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "?" }'; }
 verdict() { awk -v v="$1" -v op="$2" -v t="$3" 'BEGIN { ok = (op == ">=") ? v >= t : v <= t; print ok ? "met" : "**missed**" }'; }
@@ -135,10 +163,11 @@ verdict() { awk -v v="$1" -v op="$2" -v t="$3" 'BEGIN { ok = (op == ">=") ? v >=
 row() { # row ID WHAT TARGET_OP TARGET_VALUE TARGET_TEXT
   local id=$1 what=$2 r
   r=$(ratio "${rps[$id]}" "${rps[1]}")
-  local target="" result=""
+  local k target="" result=""
+  k=$(ratio "${rps[$id]}" "${rps[K]}")
   if [[ -n ${3:-} ]]; then target=$5; result=$(verdict "$r" "$3" "$4"); fi
-  printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$id" "$what" "${rps[$id]}" "${p50[$id]}" "${p99[$id]}" \
-    "$r" "${server_cpu[$id]}" "${wrk_cpu[$id]}" "${errors[$id]}" "$target" "$result"
+  printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$id" "$what" "${rps[$id]}" "${p50[$id]}" "${p99[$id]}" \
+    "$r" "$k" "${server_cpu[$id]}" "${wrk_cpu[$id]}" "${errors[$id]}" "$target" "$result"
 }
 
 p99_ratio=$(ratio "${p99[8]}" "${p99[2]}")
@@ -149,18 +178,20 @@ cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
   echo
   echo "Written by \`bench/run.sh\` on $started: $cpu, $cores cores, $(uname -sr), .NET $(dotnet --version),"
   echo "$(wrk --version 2>&1 | head -n 1 | cut -d' ' -f1-2), ${threads} threads, ${connections} connections, ${duration} s per run after a ${warmup} s warm-up;"
-  echo "rows 1, 2, 3, 5, 6, 8 and 5m run twice in turn and the better run is shown."
+  echo "rows K, 1, 2, 3, 5 and 6 run three times in turn, rows 8 and 5m twice (K beside them), and each row shows its median run;"
+  echo "row K (bare Kestrel, bench/BareKestrel: 204 with no middleware) is the ceiling, its median taken over all its runs."
   echo "wrk and OrgKeys share the same cores (load average before the run: $load_before), so compare ratios, not absolute figures."
   echo
-  echo "The CPU columns are the user and system time of OrgKeys (from /proc) and of wrk per request during the measured run:"
+  echo "The CPU columns are the user and system time of the server (from /proc) and of wrk per request during the measured run:"
   echo "on shared cores they are steadier than requests/s, and they show how much of a row's gap is the load generator's."
   echo
-  echo "| row | what | req/s | p50 ms | p99 ms | ratio to row 1 | OrgKeys CPU µs/req | wrk CPU µs/req | non-2xx | target | |"
-  echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---|---|"
-  row 1 "\`GET /v1/api-health\`, no authentication (the ceiling)"
+  echo "| row | what | req/s | p50 ms | p99 ms | ratio to row 1 | ratio to K | server CPU µs/req | wrk CPU µs/req | non-2xx | target | |"
+  echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|"
+  row K "bare Kestrel, \`GET /\` answered 204 with no middleware (the machine's ceiling)"
+  row 1 "\`GET /v1/api-health\`, no authentication"
   row 2 "\`/v1/auth/check\` with \`x-api-key\` (1,000 keys stored)" ">=" 0.8 "≥ 0.8"
   row 3 "\`/v1/auth/check\` with \`x-jwt-token\`" ">=" 0.7 "≥ 0.7"
-  echo "| 4 | \`/v1/auth/check\` with OAuth \`Bearer\` | n/a | | | | | | | ≥ 0.7 | n/a — OAuth blocked (issue 4) |"
+  echo "| 4 | \`/v1/auth/check\` with OAuth \`Bearer\` | n/a | | | | | | | | ≥ 0.7 | n/a — OAuth not built yet (issue 15) |"
   row 5 "\`/v1/auth/check\` with 1,000 made-up well-formed keys (all 401; flood guard off)" ">=" 1.0 "≥ 1.0"
   row 5g "row 5 with the default flood guard: one address, 429 after 100 refusals per 10 s" ">=" 1.0 "≥ 1.0"
   row 1g "row 1 on row 5g's server (restarted with the default guard), measured just before it"
@@ -170,7 +201,7 @@ cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
   row 8 "row 2 again with 1,000,000 keys stored"
   row 5m "row 5 again with 1,000,000 keys stored"
   row 1b "row 1 again, after the SQLite rows (how much the shared machine drifted)"
-  echo "| 9 | client-credentials grants at \`/v1/oauth/token\` vs \`oidc-provider\` | n/a | | | | | | | ≥ 2× | n/a — OAuth blocked (issue 4) |"
+  echo "| 9 | client-credentials grants at \`/v1/oauth/token\` vs \`oidc-provider\` | n/a | | | | | | | | ≥ 2× | n/a — OAuth not built yet (issue 15) |"
   echo
   echo "Row 7 on SQLite: ${rps[7s]} keys/s against the target of 2,000: $(verdict "${rps[7s]}" ">=" 2000)."
   echo "Row 8: p99 at 1,000,000 keys / p99 at 1,000 keys = ${p99[8]} / ${p99[2]} = $p99_ratio (target ≤ 1.2: $(verdict "$p99_ratio" "<=" 1.2))."

@@ -14,6 +14,7 @@ public class OrgKeysDbContext(DbContextOptions<OrgKeysDbContext> options)
     public DbSet<WhiteLabel> WhiteLabels => Set<WhiteLabel>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<ServerKey> ServerKeys => Set<ServerKey>();
+    public DbSet<LoginFailure> LoginFailures => Set<LoginFailure>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<OAuthApplication> OAuthApplications => Set<OAuthApplication>();
     public DbSet<OAuthAuthorization> OAuthAuthorizations => Set<OAuthAuthorization>();

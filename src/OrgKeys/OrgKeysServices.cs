@@ -5,9 +5,12 @@ using Microsoft.AspNetCore.Identity;
 using OrgKeys.ApiKeys;
 using OrgKeys.Audit;
 using OrgKeys.Authentication;
+using OrgKeys.Authentication.Caching;
 using OrgKeys.Data;
 using OrgKeys.Data.Entities;
+using OrgKeys.Health;
 using OrgKeys.Infrastructure;
+using OrgKeys.Members;
 using OrgKeys.OAuth;
 using OrgKeys.Organizations;
 using OrgKeys.Secrets;
@@ -24,24 +27,35 @@ internal static class OrgKeysServices
         var services = builder.Services;
         services.AddSingleton(TimeProvider.System);
         services.AddOrgKeysStorage(builder.Configuration);
-        services.AddHostedService<StartupTasks>();
+        services.AddSingleton<StartupTasks>();
+        services.AddHostedService(provider => provider.GetRequiredService<StartupTasks>());
         services.AddDataProtection().PersistKeysToDbContext<OrgKeysDbContext>().SetApplicationName("OrgKeys");
         services.SealKeyRingWithServerSecret();
         services.AddOrgKeysAuth();
         services.AddOrgKeysOAuth();
+        services.AddHostedService<SqliteChangeLog>();
 
         services.AddScoped<IPasswordHasher<User>, PasswordHasher<User>>();
         services.AddScoped<UserService>();
         services.AddScoped<OrganizationService>();
+        services.AddScoped<ActiveUsers>();
+        services.AddScoped<MemberService>();
         services.AddScoped<ApiKeyService>();
+        services.AddScoped<ApiKeyListing>();
         services.AddScoped<WhiteLabelService>();
         services.AddHttpContextAccessor();
+        services.AddTrustedProxies();
         services.AddScoped<AuditLog>();
-        services.AddSingleton<LoginThrottle>();
+        services.AddScoped<LoginThrottle>();
         services.AddOptions<LoginThrottleOptions>().BindConfiguration(LoginThrottleOptions.Section)
             .Validate(o => o.LockoutAfter is >= 1 and <= 100, $"{LoginThrottleOptions.Section}:LockoutAfter must be from 1 to 100 (NIST SP 800-63B).")
             .ValidateOnStart();
         services.AddSingleton<CredentialFloodGuard>();
+        services.AddOptions<ThrottleOptions>().BindConfiguration(ThrottleOptions.Section)
+            .Validate(o => o.IsValid(), $"{ThrottleOptions.Section}:FailedCredentialsPerWindow must be 0 or more and Window from 1 tick to an hour.")
+            .ValidateOnStart();
+        // Nothing to check but its binding: a setting that is not a boolean stops the start.
+        services.AddOptions<SignupOptions>().BindConfiguration(SignupOptions.Section).ValidateOnStart();
         services.AddOptions<WhiteLabelOptions>().BindConfiguration(WhiteLabelOptions.Section)
             .Validate(o => o.MaxKeyTtlSeconds is >= 1 and <= NewApiKey.MaxTtlSeconds,
                 $"{WhiteLabelOptions.Section}:MaxKeyTtlSeconds must be from 1 to {NewApiKey.MaxTtlSeconds}.")
@@ -70,6 +84,7 @@ internal static class OrgKeysServices
             k.AddServerHeader = false;
         });
         services.AddOrgKeysOpenApi();
+        services.AddOrgKeysReadiness();
         return builder;
     }
 }

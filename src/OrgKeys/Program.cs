@@ -1,17 +1,10 @@
 using OrgKeys;
-using OrgKeys.ApiKeys;
-using OrgKeys.Audit;
 using OrgKeys.Cli;
 using OrgKeys.ForwardAuth;
-using OrgKeys.Health;
 using OrgKeys.Infrastructure;
-using OrgKeys.Members;
 using OrgKeys.OAuth;
 using OrgKeys.Observability;
-using OrgKeys.Organizations;
 using OrgKeys.Throttling;
-using OrgKeys.Users;
-using OrgKeys.WhiteLabels;
 
 var (hostArgs, command, usageError) = OperatorCommand.Parse(args);
 if (usageError is not null)
@@ -38,22 +31,17 @@ if (command is not null)
 
 app.UseSecurityHeaders();
 app.UseOrgKeysMetrics();
+app.UseTrustedProxies();
 app.UseApiErrors();
 app.UseNulFreeQueryStrings();
 app.UseCredentialFloodGuard();
 app.UseForwardAuthFastPath();
 app.UseOAuthServer();
+app.UseCookieForgeryGuard();
 app.UseAuthentication();
 app.UseAuthorization();
 
-app.MapHealth();
-app.MapLogin();
-app.MapUsers();
-app.MapOrganizations();
-app.MapMembers();
-app.MapApiKeys();
-app.MapWhiteLabels();
-app.MapAudit();
+app.MapOrgKeysApi();
 app.MapOAuth();
 app.MapForwardAuth();
 app.MapOrgKeysOpenApi();

@@ -38,6 +38,8 @@ export ConnectionStrings__OrgKeys
 ConnectionStrings__OrgKeys=$(bash "$root/tests/pg-cluster.sh" start)
 export OrgKeys__ServerSecret
 OrgKeys__ServerSecret=$(head -c 32 /dev/urandom | base64)
+# /metrics is off the public port unless its scrapers are listed (issue 14): this machine scrapes.
+export OrgKeys__Metrics__AllowedAddresses__0=127.0.0.1
 
 start_node() { # start_node NAME [VAR=VALUE...]: sets node_url (not in a subshell, so cleanup knows the pid)
   local port

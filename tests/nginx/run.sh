@@ -35,6 +35,8 @@ wait_http() { # wait_http URL PID LOG
 
 # --- OrgKeys, with two organizations --------------------------------------------------------------
 export OrgKeys__DataDirectory=$work/data
+# nginx is the one trusted proxy; the host's own switch is on too, and must not make every peer trusted.
+export OrgKeys__ForwardedHeaders__KnownProxies__0=127.0.0.1 ASPNETCORE_FORWARDEDHEADERS_ENABLED=true
 orgkeys_port=$(free_port)
 orgkeys=http://127.0.0.1:$orgkeys_port
 "$bin" serve --urls "$orgkeys" >"$work/orgkeys.log" 2>&1 </dev/null &
@@ -91,6 +93,14 @@ http {
       proxy_pass http://127.0.0.1:$upstream_port;
     }
 
+    # The API itself, through nginx: the client's address goes in X-Forwarded-For.
+    location /v1/ {
+      proxy_pass http://orgkeys;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
+    }
+
     location = /_orgkeys {
       internal;
       proxy_pass http://orgkeys/v1/auth/check?organization=$org&role=member;
@@ -98,6 +108,7 @@ http {
       proxy_set_header Connection "";
       proxy_pass_request_body off;
       proxy_set_header Content-Length "";
+      proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
     }
   }
 
@@ -140,6 +151,45 @@ curl -fs -o /dev/null -X DELETE -H "x-api-key: $admin_key" "$orgkeys/v1/api/orga
 expect "revoked key is stopped" 401 -H "x-api-key: $revoked_key"
 sleep 2
 expect "expired key (ttl 1 s, 2 s later) is stopped" 401 -H "x-api-key: $expiring_key"
+
+# --- trusted proxies: the audit log and lastUsed name the real client, never a forged address -----
+# Each client binds its own loopback address (127.0.0.0/8 is all loopback), so nginx's peer (127.0.0.1) differs from it.
+record() { # record NAME CONDITION...
+  local name=$1; shift
+  if "$@"; then pass=$((pass + 1)); echo "ok - $name"; else fail=$((fail + 1)); echo "not ok - $name"; fi
+}
+mint_from() { # mint_from CLIENT_ADDRESS URL [curl args...]: mints a key, as the admin, from CLIENT_ADDRESS
+  local from=$1 url=$2; shift 2
+  curl -fs -o /dev/null --interface "$from" -H "x-api-key: $admin_key" -H 'Content-Type: application/json' \
+    -d '{"name":"proxied","role":"member"}' "$@" "$url/v1/api/organizations/$org/apikeys"
+}
+audited() { # audited ADDRESS: some audit entry was recorded from ADDRESS
+  curl -fs -H "x-api-key: $admin_key" "$orgkeys/v1/api/organizations/$org/audit?limit=100" \
+    | jq -e --arg a "$1" '[.entries[] | select(.address == $a)] | length > 0' >/dev/null
+}
+front=http://127.0.0.1:$front_port
+mint_from 127.0.0.7 "$front"
+record "through nginx, the audit log records the client's address (X-Forwarded-For from a known proxy)" audited 127.0.0.7
+mint_from 127.0.0.8 "$front" -H 'X-Forwarded-For: 203.0.113.7'
+record "a client's forged X-Forwarded-For through nginx is not believed" eval 'audited 127.0.0.8 && ! audited 203.0.113.7'
+mint_from 127.0.0.9 "$orgkeys" -H 'X-Forwarded-For: 203.0.113.8'
+record "a direct caller's X-Forwarded-For is ignored (not a known proxy, FORWARDEDHEADERS_ENABLED or not)" eval 'audited 127.0.0.9 && ! audited 203.0.113.8'
+curl -fs -o /dev/null --interface 127.0.0.6 -H "x-api-key: $member_key" "$front/v1/api/organizations/$org"
+last_used() {
+  curl -fs -H "x-api-key: $admin_key" "$orgkeys/v1/api/organizations/$org/apikeys" \
+    | jq -e '[.apiKeys[] | select(.name == "member") | .lastUsed.ipAddress] == ["127.0.0.6"]' >/dev/null
+}
+record "lastUsed of a key used through nginx is the client's address" last_used
+
+# --- a framework 413 says what is wrong -----------------------------------------------------------
+big=$(head -c 70000 /dev/zero | tr '\0' a)
+too_large() {
+  local got
+  got=$(curl -s -o "$work/body" -w '%{http_code}' -H "x-api-key: $admin_key" -H 'Content-Type: application/json' \
+    --data-binary "{\"name\":\"$big\",\"role\":\"member\"}" "$orgkeys/v1/api/organizations/$org/apikeys")
+  [[ $got == 413 ]] && jq -e '.success == false and .error == "The request body is larger than 64 KiB."' "$work/body" >/dev/null
+}
+record "a body over 64 KiB gets 413 with a sentence a person can act on" too_large
 
 echo "# pass $pass"
 echo "# fail $fail"

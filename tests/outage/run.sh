@@ -46,6 +46,18 @@ login() { status "$base/v1/api-login" -H 'content-type: application/json' -d "{\
 new_key() { status "$base/v1/api/organizations/1/apikeys" -H "x-api-key: $key" -H 'content-type: application/json' -d '{"name":"k","role":"member"}'; }
 error_shape() { grep -q '"success":false' "$work/body" && grep -q '"error":"' "$work/body" && echo yes || echo no; }
 
+ready() { curl -s -o "$work/ready-body" -w '%{http_code}' --max-time 20 "$base/v1/api-ready"; }
+# wait_ready STATUS: seconds (to the millisecond) until /v1/api-ready answers STATUS, or "timeout" after 10 s
+wait_ready() {
+  local start=$(date +%s%N)
+  for _ in $(seq 1 100); do
+    if [[ $(ready) == "$1" ]]; then echo "$(( ($(date +%s%N) - start) / 1000000 ))"; return; fi
+    sleep 0.1
+  done
+  echo timeout
+}
+
+check "ready with the database up" 200 "$(wait_ready 200 | sed 's/^[0-9]*$/200/')"
 check "login works with the database up" 200 "$(login)"
 check "key creation works with the database up" 200 "$(new_key)"
 
@@ -55,6 +67,11 @@ statuses=$work/statuses
 loader=$!
 sleep 0.5
 as_pg "$PG_BIN/pg_ctl" -D "$cluster/data" -m immediate -s stop
+not_ready_ms=$(wait_ready 503)
+echo "# readiness: 503 ${not_ready_ms} ms after PostgreSQL stopped"
+check "not ready (503) within 5 s of stopping PostgreSQL" yes "$([[ $not_ready_ms =~ ^[0-9]+$ ]] && ((not_ready_ms <= 5000)) && echo yes || echo "no ($not_ready_ms)")"
+grep -q '"error":"not ready: database' "$work/ready-body" && named=yes || named=no
+check "the 503 names the failing check (database)" yes "$named"
 wait "$loader"
 check "no 500 while the database stopped under load" 0 "$(grep -c '^500$' "$statuses" || true)"
 check "the database went away mid-load (some 503s)" yes "$(grep -q '^503$' "$statuses" && echo yes || echo no)"
@@ -75,6 +92,9 @@ for _ in $(seq 1 20); do
 done
 check "recovers by itself when the database returns" yes "$recovered"
 check "key creation works again" 200 "$(new_key)"
+ready_ms=$(wait_ready 200)
+echo "# readiness: 200 again ${ready_ms} ms after recovery"
+check "ready again (200) once PostgreSQL is back and the listener reconnected" yes "$([[ $ready_ms =~ ^[0-9]+$ ]] && echo yes || echo no)"
 
 echo "# pass $pass"
 echo "# fail $fail"

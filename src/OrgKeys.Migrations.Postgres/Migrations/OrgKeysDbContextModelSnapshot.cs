@@ -164,6 +164,25 @@ namespace OrgKeys.Migrations.Postgres.Migrations
                     b.ToTable("AuditEntries");
                 });
 
+            modelBuilder.Entity("OrgKeys.Data.Entities.LoginFailure", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("LastMs")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Key");
+
+                    b.HasIndex("LastMs");
+
+                    b.ToTable("LoginFailures", (string)null);
+                });
+
             modelBuilder.Entity("OrgKeys.Data.Entities.OAuthApplication", b =>
                 {
                     b.Property<int>("Id")

@@ -11,18 +11,6 @@ namespace OrgKeys.Migrations.Sqlite.Migrations
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.AddColumn<int>(
-                name: "WhiteLabelId",
-                table: "Organizations",
-                type: "INTEGER",
-                nullable: true);
-
-            migrationBuilder.AddColumn<int>(
-                name: "WhiteLabelId",
-                table: "ApiKeys",
-                type: "INTEGER",
-                nullable: true);
-
             migrationBuilder.CreateTable(
                 name: "WhiteLabels",
                 columns: table => new
@@ -45,6 +33,19 @@ namespace OrgKeys.Migrations.Sqlite.Migrations
                         onDelete: ReferentialAction.Restrict);
                 });
 
+            // Each new column carries its foreign key (SQLite allows REFERENCES on ADD COLUMN when the
+            // default is NULL). EF's AddForeignKey would rebuild both tables outside the migration's
+            // transaction, so a crash there left a half-applied schema; this stays in one transaction.
+            // Same columns, keys and indexes as the rebuild made (tests/migration-crash/run.sh).
+            migrationBuilder.Sql("""
+                ALTER TABLE "Organizations" ADD COLUMN "WhiteLabelId" INTEGER NULL
+                    CONSTRAINT "FK_Organizations_WhiteLabels_WhiteLabelId" REFERENCES "WhiteLabels" ("Id") ON DELETE RESTRICT;
+                """);
+            migrationBuilder.Sql("""
+                ALTER TABLE "ApiKeys" ADD COLUMN "WhiteLabelId" INTEGER NULL
+                    CONSTRAINT "FK_ApiKeys_WhiteLabels_WhiteLabelId" REFERENCES "WhiteLabels" ("Id") ON DELETE RESTRICT;
+                """);
+
             migrationBuilder.CreateIndex(
                 name: "IX_Organizations_WhiteLabelId",
                 table: "Organizations",
@@ -66,22 +67,6 @@ namespace OrgKeys.Migrations.Sqlite.Migrations
                 table: "WhiteLabels",
                 column: "Domain",
                 unique: true);
-
-            migrationBuilder.AddForeignKey(
-                name: "FK_ApiKeys_WhiteLabels_WhiteLabelId",
-                table: "ApiKeys",
-                column: "WhiteLabelId",
-                principalTable: "WhiteLabels",
-                principalColumn: "Id",
-                onDelete: ReferentialAction.Restrict);
-
-            migrationBuilder.AddForeignKey(
-                name: "FK_Organizations_WhiteLabels_WhiteLabelId",
-                table: "Organizations",
-                column: "WhiteLabelId",
-                principalTable: "WhiteLabels",
-                principalColumn: "Id",
-                onDelete: ReferentialAction.Restrict);
         }
 
         /// <inheritdoc />

@@ -153,6 +153,25 @@ namespace OrgKeys.Migrations.Sqlite.Migrations
                     b.ToTable("AuditEntries");
                 });
 
+            modelBuilder.Entity("OrgKeys.Data.Entities.LoginFailure", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LastMs")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Key");
+
+                    b.HasIndex("LastMs");
+
+                    b.ToTable("LoginFailures", (string)null);
+                });
+
             modelBuilder.Entity("OrgKeys.Data.Entities.OAuthApplication", b =>
                 {
                     b.Property<int>("Id")

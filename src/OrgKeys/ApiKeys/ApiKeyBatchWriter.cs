@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
+using OrgKeys.Audit;
 using OrgKeys.Authentication.Caching;
 using OrgKeys.Data;
 using OrgKeys.Data.Entities;
@@ -12,7 +13,7 @@ namespace OrgKeys.ApiKeys;
 /// SQLite's writers never wait on each other's locks. A request is answered only after the commit
 /// that holds its key: every acknowledged key is durable.
 /// </summary>
-public sealed class ApiKeyBatchWriter(IServiceScopeFactory scopes, AuthCache cache, ILogger<ApiKeyBatchWriter> logger)
+public sealed class ApiKeyBatchWriter(IDbContextFactory<OrgKeysDbContext> contexts, AuthCache cache, ILogger<ApiKeyBatchWriter> logger)
     : BackgroundService
 {
     private const int MaxBatch = 256;
@@ -67,10 +68,13 @@ public sealed class ApiKeyBatchWriter(IServiceScopeFactory scopes, AuthCache cac
 
         try
         {
-            await using var scope = scopes.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<OrgKeysDbContext>();
-            db.ApiKeys.AddRange(batch.Select(p => p.Key));
-            db.AuditEntries.AddRange(batch.Select(p => p.Audit));
+            await using var db = await contexts.CreateDbContextAsync();
+            foreach (var pending in batch)
+            {
+                db.ApiKeys.Add(pending.Key);
+                AuditLog.Append(db, pending.Audit);
+            }
+
             await db.SaveChangesAsync();
             // Before answering: no node may still call one of these keys unknown once its creator has it.
             await cache.PublishAsync(AuthChange.KeyCreated, db);

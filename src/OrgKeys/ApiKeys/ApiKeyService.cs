@@ -14,25 +14,19 @@ public enum CreateKeyOutcome
     Conflict,
 }
 
-/// <summary>
-/// Who mints a key. <see cref="NotAfter"/> is the minting key's own expiry, since no key may outlive
-/// the key that minted it; <see cref="WhiteLabelId"/> marks a key minted on behalf of a white label.
-/// </summary>
-public sealed record KeyOrigin(int? UserId, int? ApiKeyId, DateTime? NotAfter, int? WhiteLabelId)
+public enum RevokeKeyOutcome
 {
-    public static KeyOrigin User(int userId) => new(userId, null, null, null);
-
-    /// <summary>A key minted by a white label key is a white label key too: hidden, and attributable to the same admin.</summary>
-    public static KeyOrigin Of(int? userId, VerifiedApiKey? apiKey) =>
-        new(userId, apiKey?.Id, apiKey?.ExpiresAt, apiKey?.WhiteLabelId);
+    Revoked,
+    NotFound,
+    Forbidden,
 }
 
-/// <summary>Mints keys: the secret is returned once and only its HMAC and a masked hint are stored.</summary>
+/// <summary>Mints and revokes keys: the secret is returned once and only its HMAC and a masked hint are stored.</summary>
 public sealed class ApiKeyService(
     OrgKeysDbContext db, ApiKeyHasher hasher, ApiKeyBatchWriter inserts, AuditLog audit, AuthCache cache, OrgKeysMetrics metrics, TimeProvider time)
 {
     public async Task<(CreateKeyOutcome Outcome, int Id, string Secret)> CreateAsync(
-        int organizationId, NewApiKey request, KeyOrigin origin, CancellationToken cancellationToken)
+        int organizationId, NewApiKey request, Actor origin, CancellationToken cancellationToken)
     {
         var secret = request.CustomKey ?? ApiKeyFormat.Generate();
         var hash = hasher.Hash(secret);
@@ -73,7 +67,7 @@ public sealed class ApiKeyService(
         {
             // Part of a larger transaction (a new organization's first key): insert it there.
             db.ApiKeys.Add(key);
-            db.AuditEntries.Add(entry);
+            AuditLog.Append(db, entry);
             try
             {
                 await db.SaveChangesAsync(cancellationToken);
@@ -99,5 +93,40 @@ public sealed class ApiKeyService(
 
         metrics.KeyCreated(byWhiteLabel: origin.WhiteLabelId is not null);
         return (CreateKeyOutcome.Created, id.Value, secret);
+    }
+
+    /// <summary>
+    /// Revokes a live key of <paramref name="scope"/> and records who did, in one transaction, then
+    /// tells every node's cache. Unless <paramref name="mayRevokeAny"/>, only the key's creator may.
+    /// </summary>
+    public async Task<RevokeKeyOutcome> RevokeAsync(KeyScope scope, int apiKeyId, Actor actor, bool mayRevokeAny, CancellationToken cancellationToken)
+    {
+        var key = scope.Of(db.ApiKeys).Where(k => k.Id == apiKeyId && k.RevokedAt == null);
+        if (!mayRevokeAny)
+        {
+            var creator = await key.AsNoTracking().Select(k => new { k.CreatedByUserId, k.CreatedByApiKeyId }).FirstOrDefaultAsync(cancellationToken);
+            if (creator is null)
+            {
+                return RevokeKeyOutcome.NotFound;
+            }
+
+            if (!((actor.UserId is not null && creator.CreatedByUserId == actor.UserId)
+                || (actor.ApiKeyId is not null && creator.CreatedByApiKeyId == actor.ApiKeyId)))
+            {
+                return RevokeKeyOutcome.Forbidden;
+            }
+        }
+
+        var now = time.GetUtcNow().UtcDateTime;
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        if (await key.ExecuteUpdateAsync(s => s.SetProperty(k => k.RevokedAt, now), cancellationToken) == 0)
+        {
+            return RevokeKeyOutcome.NotFound;
+        }
+
+        await audit.RecordAsync(AuditActions.ApiKeyRevoke, scope.OrganizationId, actor, cancellationToken, apiKeyId: apiKeyId);
+        await transaction.CommitAsync(cancellationToken);
+        await cache.PublishAsync(AuthChange.ApiKey(apiKeyId), db);
+        return RevokeKeyOutcome.Revoked;
     }
 }

@@ -51,7 +51,7 @@ public sealed class ApiKeyUsageTracker
     }
 }
 
-internal sealed class ApiKeyUsageWriter(ApiKeyUsageTracker tracker, IServiceScopeFactory scopes, ILogger<ApiKeyUsageWriter> logger)
+internal sealed class ApiKeyUsageWriter(ApiKeyUsageTracker tracker, IDbContextFactory<OrgKeysDbContext> contexts, ILogger<ApiKeyUsageWriter> logger)
     : BackgroundService
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
@@ -82,8 +82,8 @@ internal sealed class ApiKeyUsageWriter(ApiKeyUsageTracker tracker, IServiceScop
     {
         try
         {
-            await using var scope = scopes.CreateAsyncScope();
-            await tracker.FlushAsync(scope.ServiceProvider.GetRequiredService<OrgKeysDbContext>(), cancellationToken);
+            await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+            await tracker.FlushAsync(db, cancellationToken);
         }
         catch (Exception e) when (e is DbUpdateException or InvalidOperationException or System.Data.Common.DbException)
         {

@@ -1,25 +1,44 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
+using OrgKeys.Authentication;
 using OrgKeys.Authentication.Caching;
 using OrgKeys.Data;
 using OrgKeys.Data.Entities;
-using OrgKeys.Observability;
 
 namespace OrgKeys.ApiKeys;
 
 /// <summary>
-/// A key that passed verification. <see cref="WhiteLabelId"/> is set on keys minted on behalf of a white
-/// label, and <see cref="CreatedByUserId"/> then names the white label admin who minted it.
+/// A key that passed verification: it acts as its organization, with its role. <see cref="WhiteLabelId"/>
+/// is set on keys minted on behalf of a white label, and <see cref="CreatedByUserId"/> then names the
+/// white label admin who minted it. Made once per key and cached, with its subject and on-behalf-of.
 /// </summary>
-public sealed record VerifiedApiKey(int Id, int OrganizationId, OrganizationRole Role, DateTime? ExpiresAt, int? WhiteLabelId = null, int? CreatedByUserId = null);
-
-/// <summary>A key as the cache keeps it: revocation and expiry are judged on every use, to the second.</summary>
-public sealed record CachedApiKey(VerifiedApiKey Key, bool Revoked);
-
-/// <summary>What verifying a presented key concluded: the key, or why it was refused.</summary>
-public readonly record struct ApiKeyCheck(VerifiedApiKey? Key, string? Failure, AuthOutcome Outcome)
+public sealed record VerifiedApiKey(int Id, int OrganizationId, OrganizationRole Role, DateTime? ExpiresAt, int? WhiteLabelId = null, int? CreatedByUserId = null)
+    : Caller
 {
-    public static ApiKeyCheck Refused(string failure, AuthOutcome outcome) => new(null, failure, outcome);
+    public override string Subject { get; } = string.Create(CultureInfo.InvariantCulture, $"apikey:{Id}");
+
+    public override string? OnBehalfOf { get; } = WhiteLabelId is not { } whiteLabelId ? null
+        : CreatedByUserId is { } adminId ? string.Create(CultureInfo.InvariantCulture, $"whitelabel:{whiteLabelId}, user:{adminId}")
+        : string.Create(CultureInfo.InvariantCulture, $"whitelabel:{whiteLabelId}");
+
+    /// <summary>A key acts as its own organization with its own role, whatever was asked.</summary>
+    public override bool TryResolveCached(int? wantedOrganization, AuthCache cache, DateTimeOffset now, out CallerAccess access)
+    {
+        access = new CallerAccess(OrganizationId, Role);
+        return true;
+    }
+
+    public override ValueTask<CallerAccess> ResolveAsync(int? wantedOrganization, AccessLookup lookup, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(new CallerAccess(OrganizationId, Role));
+
+    public override CallerIdentity ToIdentity(string scheme) => new ApiKeyIdentity(this, scheme);
+}
+
+/// <summary>A key as the cache keeps it, with its verdict made once: revocation and expiry are judged on every use, to the second.</summary>
+public sealed record CachedApiKey(VerifiedApiKey Key, bool Revoked)
+{
+    public CredentialVerdict Accepted { get; } = CredentialVerdict.Accepted(Key);
 }
 
 /// <summary>
@@ -29,23 +48,21 @@ public readonly record struct ApiKeyCheck(VerifiedApiKey? Key, string? Failure, 
 /// </summary>
 public sealed class ApiKeyVerifier(ApiKeyHasher hasher, AuthCache cache, TimeProvider time)
 {
-    public const string InvalidKey = "Invalid API key.";
-    public const string RevokedKey = "This API key has been revoked.";
-    public const string ExpiredKey = "This API key has expired.";
-
-    /// <summary>Every refusal message a key can get, for callers that prepare their answers once.</summary>
-    public static readonly string[] Failures = [InvalidKey, RevokedKey, ExpiredKey];
+    private static readonly CredentialVerdict Malformed = CredentialVerdict.Refused(Refusal.MalformedApiKey);
+    private static readonly CredentialVerdict Unknown = CredentialVerdict.Refused(Refusal.UnknownApiKey);
+    private static readonly CredentialVerdict Revoked = CredentialVerdict.Refused(Refusal.RevokedApiKey);
+    private static readonly CredentialVerdict Expired = CredentialVerdict.Refused(Refusal.ExpiredApiKey);
 
     /// <summary>
     /// Verifies from memory alone, without allocating: the answer, or null when the key is in neither
     /// cache and only the database can tell. <see cref="VerifyAsync"/> is this plus the lookup.
     /// </summary>
-    public ApiKeyCheck? VerifyCached(string presented) => Lookup(presented, out _);
+    public CredentialVerdict? VerifyCached(string presented) => Lookup(presented, out _);
 
     /// <param name="presented">The key as the client sent it.</param>
     /// <param name="requestServices">The request's services, for the database on a cache miss.</param>
     /// <param name="cancellationToken">The request's.</param>
-    public async ValueTask<ApiKeyCheck> VerifyAsync(string presented, IServiceProvider requestServices, CancellationToken cancellationToken)
+    public async ValueTask<CredentialVerdict> VerifyAsync(string presented, IServiceProvider requestServices, CancellationToken cancellationToken)
     {
         if (Lookup(presented, out var id) is { } known)
         {
@@ -59,20 +76,20 @@ public sealed class ApiKeyVerifier(ApiKeyHasher hasher, AuthCache cache, TimePro
         if (row is null)
         {
             cache.Fill(cache.UnknownKeys, id, true, generation, now);
-            return ApiKeyCheck.Refused(InvalidKey, AuthOutcome.Unknown);
+            return Unknown;
         }
 
         cache.Fill(cache.ApiKeys, id, row, generation, now);
-        return Judge(row, now);
+        return Current(row, now);
     }
 
     /// <summary>The format check and the HMAC (into <paramref name="id"/>), then the caches.</summary>
-    private ApiKeyCheck? Lookup(string presented, out CacheKey id)
+    private CredentialVerdict? Lookup(string presented, out CacheKey id)
     {
         if (!ApiKeyFormat.IsPlausible(presented))
         {
             id = default;
-            return ApiKeyCheck.Refused(InvalidKey, AuthOutcome.Malformed);
+            return Malformed;
         }
 
         Span<byte> digest = stackalloc byte[ApiKeyHasher.HashSize];
@@ -81,21 +98,21 @@ public sealed class ApiKeyVerifier(ApiKeyHasher hasher, AuthCache cache, TimePro
         return FromCache(id, time.GetUtcNow());
     }
 
-    private ApiKeyCheck? FromCache(CacheKey id, DateTimeOffset now)
+    private CredentialVerdict? FromCache(CacheKey id, DateTimeOffset now)
     {
         if (cache.TryGet(cache.ApiKeys, id, now, out var row))
         {
-            return Judge(row, now);
+            return Current(row, now);
         }
 
-        return cache.TryGet(cache.UnknownKeys, id, now, out _) ? ApiKeyCheck.Refused(InvalidKey, AuthOutcome.Unknown) : null;
+        return cache.TryGet(cache.UnknownKeys, id, now, out _) ? Unknown : null;
     }
 
     /// <summary>Revocation and expiry are judged on every use, to the second.</summary>
-    private static ApiKeyCheck Judge(CachedApiKey row, DateTimeOffset now) =>
-        row.Revoked ? ApiKeyCheck.Refused(RevokedKey, AuthOutcome.Revoked)
-        : row.Key.ExpiresAt <= now.UtcDateTime ? ApiKeyCheck.Refused(ExpiredKey, AuthOutcome.Expired)
-        : new ApiKeyCheck(row.Key, null, AuthOutcome.Accepted);
+    private static CredentialVerdict Current(CachedApiKey row, DateTimeOffset now) =>
+        row.Revoked ? Revoked
+        : row.Key.ExpiresAt <= now.UtcDateTime ? Expired
+        : row.Accepted;
 
     private static async Task<CachedApiKey?> LoadAsync(OrgKeysDbContext db, byte[] hash, CancellationToken cancellationToken)
     {

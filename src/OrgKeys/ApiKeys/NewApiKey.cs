@@ -23,9 +23,9 @@ public sealed record NewApiKey(string Name, OrganizationRole Role, string? Custo
             return (null, "'name' is required and must be 1 to 128 characters.");
         }
 
-        if (ClientText.HasNul(name))
+        if (ClientText.RefuseControlCharacters("name", name) is { } nameError)
         {
-            return (null, "'name' must not contain the NUL character.");
+            return (null, nameError);
         }
 
         OrganizationRole? role = request.Role switch
@@ -39,7 +39,7 @@ public sealed record NewApiKey(string Name, OrganizationRole Role, string? Custo
             return (null, "'role' is required and must be 'admin' or 'member'.");
         }
 
-        if (request.ApiKey is not null && ApiKeyFormat.ValidateCustom(request.ApiKey) is { } keyError)
+        if (request.ApiKey is not null && (ApiKeyFormat.ValidateCustom(request.ApiKey) ?? CustomKeyStrength.Refusal(request.ApiKey)) is { } keyError)
         {
             return (null, keyError);
         }

@@ -1,16 +1,19 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using OrgKeys.Authorization;
 using OrgKeys.Data;
 using OrgKeys.Data.Entities;
 using OrgKeys.Infrastructure;
-using OrgKeys.WhiteLabels;
 
 namespace OrgKeys.Audit;
 
 public sealed record AuditActor(int? UserId, int? ApiKeyId, int? WhitelabelId);
 
 public sealed record AuditEntryDto(long Id, DateTime At, string Action, AuditActor Actor, string? Address, int? ApiKeyId, int? UserId, string? Detail);
+
+/// <summary>Which page of the log: newest first, 50 entries unless <c>limit</c> says otherwise.</summary>
+public sealed record AuditPage([FromQuery(Name = "limit")] int? Limit, [FromQuery(Name = "offset")] int? Offset);
 
 public sealed record AuditLogResponse(int Total, IReadOnlyList<AuditEntryDto> Entries)
 {
@@ -26,45 +29,42 @@ public static class AuditEndpoints
 {
     private const string Extension = "OrgKeys extension: not part of the Edge Impulse API.";
 
-    public static IEndpointRouteBuilder MapAudit(this IEndpointRouteBuilder routes)
+    /// <param name="organization">The <c>/v1/api/organizations/{organizationId}</c> group.</param>
+    /// <param name="innerOrganization">The <c>…/whitelabel/organizations/{innerOrganizationId}</c> group.</param>
+    public static void MapAudit(this RouteGroupBuilder organization, RouteGroupBuilder innerOrganization)
     {
-        routes.MapGet("/v1/api/organizations/{organizationId:int}/audit", GetOrganizationAuditLog)
+        organization.MapGet("/audit", GetOrganizationAuditLog)
             .WithTags("Organizations").WithName("getOrganizationAuditLog").WithSummary("Audit log")
             .WithDescription($"Who changed what in the organization: key creation and revocation, member changes, deletion. {Extension}")
             .RequireAuthorization(Policies.OrganizationAdmin);
-        routes.MapGet("/v1/api/organizations/{organizationId:int}/whitelabel/organizations/{innerOrganizationId:int}/audit", GetInnerOrganizationAuditLog)
+        innerOrganization.MapGet("/audit", GetInnerOrganizationAuditLog)
             .WithTags("Organizations").WithName("whitelabelAdminGetOrganizationAuditLog").WithSummary("White Label Admin - Audit log of an organization")
             .WithDescription($"The audit log of an inner organization, with the white label's own admins named. {Extension}")
-            .RequireAuthorization(Policies.WhiteLabelAdmin);
-        return routes;
+            .RequireAuthorization(Policies.InnerOrganizationAnyState);
     }
 
     /// <summary>Entries about keys minted for the organization by its white label are left out, as those keys are.</summary>
     public static async Task<Results<Ok<AuditLogResponse>, BadRequest<ApiError>>> GetOrganizationAuditLog(
-        int organizationId, OrgKeysDbContext db, CancellationToken cancellationToken, int? limit = null, int? offset = null)
+        OrganizationAccess access, OrgKeysDbContext db, [AsParameters] AuditPage paging, CancellationToken cancellationToken)
     {
-        var entries = db.AuditEntries.Where(a => a.OrganizationId == organizationId && (a.ApiKey == null || a.ApiKey.WhiteLabelId == null));
-        var (page, error) = await PageAsync(entries, revealWhiteLabelActors: false, limit, offset, cancellationToken);
+        var entries = db.AuditEntries.Where(a => a.OrganizationId == access.OrganizationId && (a.ApiKey == null || a.ApiKey.WhiteLabelId == null));
+        var (page, error) = await PageAsync(entries, revealWhiteLabelActors: false, paging, cancellationToken);
         return page is null ? ApiResults.BadRequest(error!) : TypedResults.Ok(page);
     }
 
+    /// <remarks>Its 404 (an organization outside the white label) comes from authorization.</remarks>
     public static async Task<Results<Ok<AuditLogResponse>, BadRequest<ApiError>, NotFound<ApiError>>> GetInnerOrganizationAuditLog(
-        int innerOrganizationId, WhiteLabelAccess whiteLabel, WhiteLabelService whiteLabels, OrgKeysDbContext db,
-        CancellationToken cancellationToken, int? limit = null, int? offset = null)
+        InnerOrganizationAccess inner, OrgKeysDbContext db, [AsParameters] AuditPage paging, CancellationToken cancellationToken)
     {
-        if (!await whiteLabels.InnerOrganizations(whiteLabel.WhiteLabelId, includeDeleted: true).AnyAsync(o => o.Id == innerOrganizationId, cancellationToken))
-        {
-            return ApiResults.NotFound("Organization not found.");
-        }
-
-        var (page, error) = await PageAsync(db.AuditEntries.Where(a => a.OrganizationId == innerOrganizationId), revealWhiteLabelActors: true,
-            limit, offset, cancellationToken);
+        var (page, error) = await PageAsync(db.AuditEntries.Where(a => a.OrganizationId == inner.OrganizationId), revealWhiteLabelActors: true,
+            paging, cancellationToken);
         return page is null ? ApiResults.BadRequest(error!) : TypedResults.Ok(page);
     }
 
     private static async Task<(AuditLogResponse? Page, string? Error)> PageAsync(
-        IQueryable<AuditEntry> entries, bool revealWhiteLabelActors, int? limit, int? offset, CancellationToken cancellationToken)
+        IQueryable<AuditEntry> entries, bool revealWhiteLabelActors, AuditPage paging, CancellationToken cancellationToken)
     {
+        var (limit, offset) = paging;
         if (limit is < 1 or > 1000)
         {
             return (null, "'limit' must be from 1 to 1000.");

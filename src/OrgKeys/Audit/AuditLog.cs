@@ -22,15 +22,15 @@ public static class AuditActions
 /// </summary>
 public sealed class AuditLog(OrgKeysDbContext db, IHttpContextAccessor http, TimeProvider time)
 {
-    public AuditEntry Add(string action, int organizationId, KeyOrigin actor, int? apiKeyId = null, int? userId = null, string? detail = null)
+    public AuditEntry Add(string action, int organizationId, Actor actor, int? apiKeyId = null, int? userId = null, string? detail = null)
     {
         var entry = Create(action, organizationId, actor, apiKeyId, userId, detail);
-        db.AuditEntries.Add(entry);
+        Append(db, entry);
         return entry;
     }
 
     /// <summary>An entry not yet staged anywhere: for writers with a unit of work of their own (group-committed keys).</summary>
-    public AuditEntry Create(string action, int organizationId, KeyOrigin actor, int? apiKeyId = null, int? userId = null, string? detail = null) =>
+    public AuditEntry Create(string action, int organizationId, Actor actor, int? apiKeyId = null, int? userId = null, string? detail = null) =>
         new()
         {
             At = time.GetUtcNow().UtcDateTime,
@@ -46,10 +46,38 @@ public sealed class AuditLog(OrgKeysDbContext db, IHttpContextAccessor http, Tim
         };
 
     /// <summary>Adds and saves at once, for changes made with set-based updates inside a transaction.</summary>
-    public async Task RecordAsync(string action, int organizationId, KeyOrigin actor, CancellationToken cancellationToken,
+    public async Task RecordAsync(string action, int organizationId, Actor actor, CancellationToken cancellationToken,
         int? apiKeyId = null, int? userId = null, string? detail = null)
     {
         Add(action, organizationId, actor, apiKeyId, userId, detail);
         await db.SaveChangesAsync(cancellationToken);
     }
+
+    /// <summary>
+    /// The one place every audited change reaches the database, staged on the very context (and so in
+    /// the very transaction) that commits the change, whichever path made it: a request's own context
+    /// or the key batch writer's. An event outbox writes its row here, so that no committed change can
+    /// miss its event and no event can describe a change that rolled back.
+    /// </summary>
+    public static void Append(OrgKeysDbContext db, AuditEntry entry) => db.AuditEntries.Add(entry);
+}
+
+/// <summary>
+/// Whoever did something: a user, an API key, either of them on behalf of a white label. The audit
+/// log records it; a key it mints may not outlive it, so <see cref="NotAfter"/> is the acting key's
+/// own expiry.
+/// </summary>
+public sealed record Actor(int? UserId, int? ApiKeyId, DateTime? NotAfter, int? WhiteLabelId)
+{
+    public static Actor User(int userId) => new(userId, null, null, null);
+
+    /// <summary>What a white label key does is done for its white label too: hidden, and attributable to the same admin.</summary>
+    public static Actor Of(int? userId, VerifiedApiKey? apiKey) =>
+        new(userId, apiKey?.Id, apiKey?.ExpiresAt, apiKey?.WhiteLabelId);
+
+    /// <summary>A white label admin acting inside an inner organization: recorded on behalf of the white label.</summary>
+    public Actor OnBehalfOf(int whiteLabelId) => this with { WhiteLabelId = whiteLabelId };
+
+    /// <summary>Only the persons: what an organization's own records keep (its first admin key belongs to no white label).</summary>
+    public Actor Personally() => this with { WhiteLabelId = null };
 }

@@ -1,6 +1,7 @@
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
+using OrgKeys.Authentication.Carriers;
 
 namespace OrgKeys.Authentication;
 
@@ -11,18 +12,24 @@ namespace OrgKeys.Authentication;
 internal sealed class AllPresentCredentialsHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
-    UrlEncoder encoder)
+    UrlEncoder encoder,
+    CredentialCarriers carriers)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         AuthenticateResult? acting = null;
-        foreach (var scheme in AuthSchemes.Present(Context))
+        for (var i = 0; i < carriers.Count; i++)
         {
-            var result = await Context.AuthenticateAsync(scheme);
+            if (!carriers[i].IsPresent(Request))
+            {
+                continue;
+            }
+
+            var result = await Context.AuthenticateAsync(carriers.Scheme(i));
             if (!result.Succeeded)
             {
-                return AuthenticateResult.Fail(result.Failure?.Message ?? "Invalid credentials.");
+                return AuthenticateResult.Fail(result.Failure ?? new InvalidOperationException("Invalid credentials."));
             }
 
             acting ??= result;

@@ -1,7 +1,10 @@
 using Microsoft.AspNetCore.Authentication;
 using OrgKeys.ApiKeys;
 using OrgKeys.Authentication.Caching;
+using OrgKeys.Authentication.Carriers;
 using OrgKeys.Authorization;
+using OrgKeys.ForwardAuth;
+using OrgKeys.Organizations;
 using OrgKeys.Secrets;
 
 namespace OrgKeys.Authentication;
@@ -10,6 +13,12 @@ internal static class AuthExtensions
 {
     public static IServiceCollection AddOrgKeysAuth(this IServiceCollection services)
     {
+        services.AddOptions<AuthCacheOptions>().BindConfiguration(AuthCacheOptions.Section)
+            .Validate(o => o.IsValid, $"{AuthCacheOptions.Section}:Capacity and :Lifetime must be positive.")
+            .ValidateOnStart();
+        services.AddOptions<JwtOptions>().BindConfiguration(JwtOptions.Section)
+            .Validate(o => o.Lifetime > TimeSpan.Zero, $"{JwtOptions.Section}:Lifetime must be positive.")
+            .ValidateOnStart();
         services.AddSingleton<ServerSecret>();
         services.AddSingleton<ServerKeyStore>();
         services.AddSingleton<SessionTokens>();
@@ -20,18 +29,24 @@ internal static class AuthExtensions
         services.AddSingleton<ApiKeyBatchWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<ApiKeyBatchWriter>());
         services.AddSingleton<AuthCache>();
+        services.AddSingleton<OrganizationViewCache>();
         services.AddHostedService<AuthChangeListener>();
         services.AddScoped<AccessLookup>();
+        services.AddSingleton<CredentialCarriers>();
+        services.AddSingleton<CredentialRecorder>();
 
         services.AddAuthentication(AuthSchemes.Default)
-            .AddPolicyScheme(AuthSchemes.Default, null, o => o.ForwardDefaultSelector = AuthSchemes.Select)
-            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(AuthSchemes.ApiKey, null)
-            .AddScheme<JwtAuthenticationOptions, JwtAuthenticationHandler>(AuthSchemes.JwtHeader, null, o => o.FromCookie = false)
-            .AddScheme<JwtAuthenticationOptions, JwtAuthenticationHandler>(AuthSchemes.JwtCookie, null, o => o.FromCookie = true)
-            .AddScheme<AuthenticationSchemeOptions, AllPresentCredentialsHandler>(AuthSchemes.AllPresent, null)
-            // OAuth access tokens (issue 15): OpenIddict validation, mapped to who the token acts as.
-            .AddScheme<AuthenticationSchemeOptions, OAuth.OAuthBearerHandler>(AuthSchemes.Bearer, null);
+            .AddPolicyScheme(AuthSchemes.Default, null, _ => { })
+            .AddScheme<AuthenticationSchemeOptions, AllPresentCredentialsHandler>(AuthSchemes.AllPresent, null);
+        services.AddOptions<PolicySchemeOptions>(AuthSchemes.Default)
+            .Configure<CredentialCarriers>((o, carriers) => o.ForwardDefaultSelector = carriers.Select);
 
-        return services.AddOrgKeysAuthorization();
+        // Precedence order: explicit headers before the ambient cookie.
+        services.AddCredentialCarrier<ApiKeyCarrier>(AuthSchemes.ApiKey)
+            .AddCredentialCarrier<JwtHeaderCarrier>(AuthSchemes.JwtHeader)
+            .AddCredentialCarrier<JwtCookieCarrier>(AuthSchemes.JwtCookie)
+            .AddCredentialCarrier<OAuth.OAuthBearerCarrier>(AuthSchemes.Bearer);
+
+        return services.AddForwardAuth().AddOrgKeysAuthorization();
     }
 }

@@ -3,12 +3,21 @@ using System.Globalization;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using OrgKeys.Authentication.Caching;
 using OrgKeys.Secrets;
 
 namespace OrgKeys.Authentication;
+
+/// <summary>How long a session JWT lives: <c>OrgKeys:Jwt:Lifetime</c>, 30 days by default.</summary>
+public sealed class JwtOptions
+{
+    public const string Section = "OrgKeys:Jwt";
+
+    public TimeSpan Lifetime { get; set; } = TimeSpan.FromDays(30);
+}
 
 /// <summary>
 /// The JWTs returned by <c>/v1/api-login</c>. HS256 under a key generated on first start and shared
@@ -17,14 +26,7 @@ namespace OrgKeys.Authentication;
 /// A token whose signature checked out is remembered by its SHA-256 (what it says never changes);
 /// its lifetime is still judged by the clock on every use.
 /// </summary>
-public sealed record SessionCheck(int UserId, int SessionVersion, bool Expired)
-{
-    public static readonly SessionCheck Invalid = new(0, 0, false);
-    public static readonly SessionCheck ExpiredToken = new(0, 0, true);
-    public bool IsValid => UserId > 0 && !Expired;
-}
-
-public sealed class SessionTokens(ServerKeyStore keys, TimeProvider time, IConfiguration configuration)
+public sealed class SessionTokens(ServerKeyStore keys, TimeProvider time, IOptions<AuthCacheOptions> cacheOptions, IOptions<JwtOptions> options)
 {
     public const string Issuer = "OrgKeys";
     public const string Audience = "orgkeys-api";
@@ -34,12 +36,14 @@ public sealed class SessionTokens(ServerKeyStore keys, TimeProvider time, IConfi
     private const int MaxTokenLength = 4096;
     private static readonly JsonWebTokenHandler Handler = new() { SetDefaultTimesOnTokenCreation = false };
 
-    private readonly BoundedCache<CacheKey, SignedSession> _verified = new(
-        configuration.GetValue("OrgKeys:AuthCache:Capacity", 100_000), TimeSpan.FromMinutes(5));
+    private static readonly CredentialVerdict Invalid = CredentialVerdict.Refused(Refusal.InvalidToken);
+    private static readonly CredentialVerdict Expired = CredentialVerdict.Refused(Refusal.ExpiredToken);
+
+    private readonly BoundedCache<CacheKey, SignedSession> _verified = new(cacheOptions.Value.Capacity, TimeSpan.FromMinutes(5));
 
     private TokenValidationParameters? _parameters;
 
-    public TimeSpan Lifetime { get; } = configuration.GetValue("OrgKeys:Jwt:Lifetime", TimeSpan.FromDays(30));
+    public TimeSpan Lifetime { get; } = options.Value.Lifetime;
 
     public string Issue(int userId, int sessionVersion)
     {
@@ -62,14 +66,15 @@ public sealed class SessionTokens(ServerKeyStore keys, TimeProvider time, IConfi
     }
 
     /// <summary>
-    /// From memory alone: the check of a token whose signature was verified before (its lifetime judged
-    /// by the clock now), or null when only verifying it can tell. <see cref="ValidateAsync"/> is this
-    /// plus the verification.
+    /// From memory alone, without allocating: the verdict on a token whose signature was verified before
+    /// (its lifetime judged by the clock now), or null when only verifying it can tell.
+    /// <see cref="ValidateAsync"/> is this plus the verification. Whether the session is still current
+    /// is the carrier's question, not the token's.
     /// </summary>
-    public SessionCheck? ValidateCached(string token) => Lookup(token, out _);
+    public CredentialVerdict? ValidateCached(string token) => Lookup(token, out _);
 
     /// <summary>Checks signature, algorithm, issuer and audience, then the lifetime by the injected clock.</summary>
-    public async ValueTask<SessionCheck> ValidateAsync(string token)
+    public async ValueTask<CredentialVerdict> ValidateAsync(string token)
     {
         if (Lookup(token, out var id) is { } known)
         {
@@ -79,34 +84,34 @@ public sealed class SessionTokens(ServerKeyStore keys, TimeProvider time, IConfi
         var session = await ValidateSignatureAsync(token);
         if (session is null)
         {
-            return SessionCheck.Invalid;
+            return Invalid;
         }
 
         var now = time.GetUtcNow();
         _verified.Set(id, session, now);
-        return Judge(session, now);
+        return ByClock(session, now);
     }
 
     /// <summary>The length check and the token's SHA-256 (into <paramref name="id"/>), then the cache.</summary>
-    private SessionCheck? Lookup(string token, out CacheKey id)
+    private CredentialVerdict? Lookup(string token, out CacheKey id)
     {
         if (token.Length > MaxTokenLength)
         {
             id = default;
-            return SessionCheck.Invalid;
+            return Invalid;
         }
 
         id = CacheKeyOf(token);
         var now = time.GetUtcNow();
-        return _verified.TryGet(id, now, out var session) ? Judge(session, now) : null;
+        return _verified.TryGet(id, now, out var session) ? ByClock(session, now) : null;
     }
 
-    private static SessionCheck Judge(SignedSession session, DateTimeOffset now)
+    private static CredentialVerdict ByClock(SignedSession session, DateTimeOffset now)
     {
         var skew = TimeSpan.FromSeconds(30);
         return now.UtcDateTime >= session.ValidTo + skew || now.UtcDateTime < session.ValidFrom - skew
-            ? SessionCheck.ExpiredToken
-            : new SessionCheck(session.UserId, session.SessionVersion, Expired: false);
+            ? Expired
+            : session.Verdict;
     }
 
     /// <summary>The SHA-256 of the token, without allocating (a token is at most <see cref="MaxTokenLength"/> characters).</summary>
@@ -133,7 +138,7 @@ public sealed class SessionTokens(ServerKeyStore keys, TimeProvider time, IConfi
             && int.TryParse(result.ClaimsIdentity.FindFirst(JwtRegisteredClaimNames.Sub)?.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var userId)
             && int.TryParse(result.ClaimsIdentity.FindFirst(SessionVersionClaim)?.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var version)
             && userId > 0
-                ? new SignedSession(userId, version, result.SecurityToken.ValidFrom, result.SecurityToken.ValidTo)
+                ? new SignedSession(CredentialVerdict.Accepted(new SessionUser(userId, version)), result.SecurityToken.ValidFrom, result.SecurityToken.ValidTo)
                 : null;
     }
 
@@ -153,5 +158,6 @@ public sealed class SessionTokens(ServerKeyStore keys, TimeProvider time, IConfi
         NameClaimType = ClaimTypes.NameIdentifier,
     };
 
-    private sealed record SignedSession(int UserId, int SessionVersion, DateTime ValidFrom, DateTime ValidTo);
+    /// <summary>A token whose signature checked out, with its verdict made once: a cached use allocates nothing.</summary>
+    private sealed record SignedSession(CredentialVerdict Verdict, DateTime ValidFrom, DateTime ValidTo);
 }

@@ -1,4 +1,5 @@
 using OrgKeys.ApiKeys;
+using OrgKeys.Audit;
 using OrgKeys.Authentication;
 using OrgKeys.Data.Entities;
 
@@ -10,6 +11,9 @@ namespace OrgKeys.Authorization;
 /// </summary>
 public sealed record OrganizationAccess(int OrganizationId, OrganizationRole Role, int? UserId, VerifiedApiKey? ApiKey)
 {
+    /// <summary>The caller, as the audit log records it.</summary>
+    public Actor Actor => Actor.Of(UserId, ApiKey);
+
     public static ValueTask<OrganizationAccess?> BindAsync(HttpContext http) =>
         ValueTask.FromResult(http.Features.Get<OrganizationAccess>());
 }

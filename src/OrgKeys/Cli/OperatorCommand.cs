@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using Microsoft.EntityFrameworkCore;
 using OrgKeys.Data;
 using OrgKeys.Organizations;
 using OrgKeys.Users;
@@ -86,7 +85,7 @@ public sealed record OperatorCommand(string Verb, IReadOnlyDictionary<string, st
 
     public async Task<int> RunAsync(IServiceProvider services)
     {
-        await StartupTasks.InitializeAsync(services);
+        await services.GetRequiredService<StartupTasks>().InitializeAsync();
         await using var scope = services.CreateAsyncScope();
         var provider = scope.ServiceProvider;
         var (result, error) = Verb switch
@@ -134,10 +133,8 @@ public sealed record OperatorCommand(string Verb, IReadOnlyDictionary<string, st
             return (null, invalid.Replace("'organizationName'", "--name", StringComparison.Ordinal));
         }
 
-        var normalized = UserService.Normalize(Options["admin"]);
-        var adminId = await provider.GetRequiredService<OrgKeysDbContext>().Users
-            .Where(u => u.NormalizedUsername == normalized || u.NormalizedEmail == normalized)
-            .Select(u => (int?)u.Id).FirstOrDefaultAsync();
+        // Found as the API finds users: a disabled one cannot administer a new organization.
+        var adminId = await provider.GetRequiredService<ActiveUsers>().ByUsernameOrEmailAsync(Options["admin"], CancellationToken.None);
         if (adminId is null)
         {
             return (null, $"no user '{Options["admin"]}'");

@@ -4,18 +4,17 @@ using OrgKeys.Secrets;
 namespace OrgKeys.Data;
 
 /// <summary>
-/// Runs before the server accepts requests: migrations (under a lock, so several nodes may start
-/// at once), SQLite's WAL mode, and the shared key material.
+/// Runs before the server accepts requests (and before an operator command): migrations (under a
+/// lock, so several nodes may start at once), SQLite's WAL mode, and the shared key material.
 /// </summary>
-internal sealed class StartupTasks(IServiceProvider services) : IHostedLifecycleService
+internal sealed class StartupTasks(IDbContextFactory<OrgKeysDbContext> contexts, ServerKeyStore keys) : IHostedLifecycleService
 {
     /// <summary>The advisory lock every OrgKeys node takes to migrate ("OrgKeysM" as an integer).</summary>
     private const long MigrationLockKey = 0x4F72674B6579734D;
 
-    public static async Task InitializeAsync(IServiceProvider services, CancellationToken cancellationToken = default)
+    public async Task InitializeAsync(CancellationToken cancellationToken = default)
     {
-        await using var scope = services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<OrgKeysDbContext>();
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         if (db.Provider() == DatabaseProvider.Sqlite)
         {
             await db.Database.OpenConnectionAsync(cancellationToken);
@@ -39,13 +38,13 @@ internal sealed class StartupTasks(IServiceProvider services) : IHostedLifecycle
         }
         else
         {
-            await db.Database.MigrateAsync(cancellationToken);
+            await SqliteMigrationLock.MigrateAsync(db, cancellationToken);
         }
 
-        await services.GetRequiredService<ServerKeyStore>().InitializeAsync(db, cancellationToken);
+        await keys.InitializeAsync(db, cancellationToken);
     }
 
-    public Task StartingAsync(CancellationToken cancellationToken) => InitializeAsync(services, cancellationToken);
+    public Task StartingAsync(CancellationToken cancellationToken) => InitializeAsync(cancellationToken);
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -14,13 +14,24 @@ internal static class StorageExtensions
         var dataDirectory = new DataDirectory(configuration);
         services.AddSingleton(dataDirectory);
         var (provider, connectionString) = Resolve(configuration.GetConnectionString("OrgKeys"), dataDirectory);
-        services.AddDbContextPool<OrgKeysDbContext>(options => _ = provider switch
+        // Singletons (background writers, startup) take contexts from the factory; a request gets one
+        // from the same pool as a scoped service, so OrgKeysDbContext is injected as before.
+        var crashTestHook = CrashTestHook.FromEnvironment();
+        services.AddPooledDbContextFactory<OrgKeysDbContext>(options =>
         {
-            DatabaseProvider.Postgres => options.UseNpgsql(connectionString,
-                o => o.MigrationsAssembly(provider.MigrationsAssembly())),
-            _ => options.UseSqlite(connectionString,
-                o => o.MigrationsAssembly(provider.MigrationsAssembly())),
+            _ = provider switch
+            {
+                DatabaseProvider.Postgres => options.UseNpgsql(connectionString,
+                    o => o.MigrationsAssembly(provider.MigrationsAssembly())),
+                _ => options.UseSqlite(connectionString,
+                    o => o.MigrationsAssembly(provider.MigrationsAssembly())),
+            };
+            if (crashTestHook is not null)
+            {
+                options.AddInterceptors(crashTestHook);
+            }
         });
+        services.AddScoped(provider => provider.GetRequiredService<IDbContextFactory<OrgKeysDbContext>>().CreateDbContext());
         return services;
     }
 

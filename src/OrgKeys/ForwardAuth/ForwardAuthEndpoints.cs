@@ -1,11 +1,8 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
-using OrgKeys.ApiKeys;
 using OrgKeys.Authentication;
 using OrgKeys.Authentication.Caching;
-using OrgKeys.Data.Entities;
 using OrgKeys.Infrastructure;
-using OrgKeys.Organizations;
+using static OrgKeys.ForwardAuth.ForwardAuthCheck;
 
 namespace OrgKeys.ForwardAuth;
 
@@ -16,16 +13,6 @@ namespace OrgKeys.ForwardAuth;
 /// </summary>
 public static class ForwardAuthEndpoints
 {
-    public const string OrganizationHeader = "X-OrgKeys-Organization";
-    public const string RoleHeader = "X-OrgKeys-Role";
-    public const string SubjectHeader = "X-OrgKeys-Subject";
-
-    /// <summary>
-    /// Set for a key minted on behalf of a white label: <c>whitelabel:ID</c>, and <c>user:ID</c> of the
-    /// white label admin who minted it when a user did.
-    /// </summary>
-    public const string OnBehalfOfHeader = "X-OrgKeys-On-Behalf-Of";
-
     public static IEndpointRouteBuilder MapForwardAuth(this IEndpointRouteBuilder routes)
     {
         routes.MapGet("/v1/auth/check", Check)
@@ -46,111 +33,28 @@ public static class ForwardAuthEndpoints
     /// <param name="organization">The organization the credential must act in.</param>
     /// <param name="role">The least role it must hold there: guest, member or admin.</param>
     /// <param name="lookup">Membership roles, through the auth cache.</param>
+    /// <param name="check">The decision, shared with the fast path.</param>
     public static async Task<Results<NoContent, BadRequest<ApiError>, JsonHttpResult<ApiError>>> Check(
-        HttpContext http, string? organization, string? role, AccessLookup lookup)
+        HttpContext http, string? organization, string? role, AccessLookup lookup, ForwardAuthCheck check)
     {
         if (CheckQuery.Parse(organization, role, out var query) is { } invalid)
         {
             return ApiResults.BadRequest(invalid);
         }
 
-        var (organizationId, held, subject) = await ResolveAsync(http, query.Organization, lookup);
-        if (query.Refusal(organizationId, held) is { } refusal)
+        if (http.User.AsCaller() is not { } caller)
         {
-            return ApiResults.Forbidden(refusal);
+            // Signed in by something that is not a credential carrier: nothing to name.
+            return ApiResults.Unauthorized("Authentication required: send an API key (x-api-key) or a JWT (x-jwt-token header or jwt cookie).");
         }
 
-        NameIdentity(http.Response.Headers, subject, organizationId, held, http.User.AsApiKey()?.Key);
+        var (access, forbidden) = await check.DecideAsync(caller, query, lookup, http.RequestAborted);
+        if (forbidden is not null)
+        {
+            return ApiResults.Forbidden(forbidden);
+        }
+
+        ForwardAuthCheck.Allow(http.Response, caller, access);
         return TypedResults.NoContent();
-    }
-
-    /// <summary>The 204's headers: who the credential is, and as which organization and role it acts.</summary>
-    internal static void NameIdentity(IHeaderDictionary headers, string subject, int? organizationId, OrganizationRole? held, VerifiedApiKey? key)
-    {
-        headers[SubjectHeader] = subject;
-        if (key is { WhiteLabelId: { } whiteLabelId })
-        {
-            headers[OnBehalfOfHeader] = key.CreatedByUserId is { } adminId
-                ? string.Create(CultureInfo.InvariantCulture, $"whitelabel:{whiteLabelId}, user:{adminId}")
-                : string.Create(CultureInfo.InvariantCulture, $"whitelabel:{whiteLabelId}");
-        }
-
-        if (organizationId is not null)
-        {
-            headers[OrganizationHeader] = organizationId.Value.ToString(CultureInfo.InvariantCulture);
-            headers[RoleHeader] = OrganizationRoles.Name(held!.Value);
-        }
-    }
-
-    /// <summary>A key acts as its own organization with its own role.</summary>
-    internal static (int OrganizationId, OrganizationRole Role, string Subject) Resolve(VerifiedApiKey key) =>
-        (key.OrganizationId, key.Role, string.Create(CultureInfo.InvariantCulture, $"apikey:{key.Id}"));
-
-    /// <summary>
-    /// A user acts in the organization asked for (<paramref name="wantedOrganization"/>) with the
-    /// <paramref name="role"/> they hold there, and in none when they are not a member or none was asked for.
-    /// </summary>
-    internal static (int? OrganizationId, OrganizationRole? Role, string Subject) Resolve(int userId, int? wantedOrganization, OrganizationRole? role) =>
-        (role is null ? null : wantedOrganization, role, string.Create(CultureInfo.InvariantCulture, $"user:{userId}"));
-
-    /// <summary>The organization and role the credential acts with: a key its own; a user their membership in the organization asked for.</summary>
-    private static async ValueTask<(int? OrganizationId, OrganizationRole? Role, string Subject)> ResolveAsync(
-        HttpContext http, int? wantedOrganization, AccessLookup lookup)
-    {
-        if (http.User.AsApiKey() is { } apiKey)
-        {
-            return Resolve(apiKey.Key);
-        }
-
-        var userId = http.User.AsUser()!.UserId;
-        var role = wantedOrganization is { } organizationId ? await lookup.RoleAsync(organizationId, userId, http.RequestAborted) : null;
-        return Resolve(userId, wantedOrganization, role);
-    }
-}
-
-/// <summary>What a check asks for in its query: an organization to act in, and a least role there.</summary>
-internal readonly record struct CheckQuery(int? Organization, OrganizationRole? Role)
-{
-    /// <summary>Null, or why the query is a 400.</summary>
-    public static string? Parse(string? organization, string? role, out CheckQuery query)
-    {
-        query = default;
-        int? wantedOrganization = null;
-        if (organization is not null)
-        {
-            if (!int.TryParse(organization, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed))
-            {
-                return "'organization' must be an organization id.";
-            }
-
-            wantedOrganization = parsed;
-        }
-
-        OrganizationRole? wantedRole = null;
-        if (role is not null)
-        {
-            if (OrganizationRoles.Parse(role) is not { } parsed)
-            {
-                return "'role' must be 'guest', 'member' or 'admin'.";
-            }
-
-            wantedRole = parsed;
-        }
-
-        query = new CheckQuery(wantedOrganization, wantedRole);
-        return null;
-    }
-
-    /// <summary>Null when the credential, acting in <paramref name="organizationId"/> as <paramref name="held"/>, has what was asked; else why it is a 403.</summary>
-    public string? Refusal(int? organizationId, OrganizationRole? held)
-    {
-        if (Organization is not null && organizationId != Organization)
-        {
-            return "This credential does not give access to that organization.";
-        }
-
-        return Role is { } wanted && (held is null || held < wanted)
-            ? OrganizationRoles.Requires(wanted)
-            : null;
     }
 }

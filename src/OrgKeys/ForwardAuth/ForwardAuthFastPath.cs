@@ -1,38 +1,21 @@
-using System.Collections.Frozen;
-using OrgKeys.ApiKeys;
 using OrgKeys.Authentication;
-using OrgKeys.Authentication.Caching;
-using OrgKeys.Authorization;
-using OrgKeys.Data.Entities;
-using OrgKeys.Infrastructure;
-using OrgKeys.Observability;
-using OrgKeys.Throttling;
+using OrgKeys.Authentication.Carriers;
 
 namespace OrgKeys.ForwardAuth;
 
 /// <summary>
-/// <c>/v1/auth/check</c> answered from memory when it can: a request carrying one credential (an API
-/// key, or a session JWT in the header or the cookie) whose verdict the auth cache already holds,
-/// which is nearly every check a reverse proxy makes. It leaves out ASP.NET Core's authentication and
+/// <c>/v1/auth/check</c> answered from memory when it can: a request carrying one credential whose
+/// carrier gives its verdict from memory (<see cref="ICredentialCarrier.VerifyCached"/>), which is
+/// nearly every check a reverse proxy makes. It leaves out ASP.NET Core's authentication and
 /// authorization plumbing (handlers built per request, an authorization policy, the endpoint's
-/// binding), not a rule: the verdict is the verifiers' own (<see cref="ApiKeyVerifier.VerifyCached"/>,
-/// <see cref="SessionTokens.ValidateCached"/>, <see cref="AuthCache.IsSessionCurrent"/>, each the
-/// first half of what authentication calls), a refusal is counted by the flood guard and the metrics
-/// as authentication counts it, and the answer is made by <see cref="ForwardAuthEndpoints"/>' own
-/// parts. Everything else (several credentials, a verdict only the database or a signature check can
-/// give, a 400 or a 403) goes on to the endpoint. It runs after the security headers, the error
+/// binding), not a rule: the verdict is the carrier's, what it sets off is
+/// <see cref="CredentialRecorder"/>'s, and the answer is <see cref="ForwardAuthCheck"/>'s, as for the
+/// endpoint. Everything else (several credentials, a verdict only the database or a signature check
+/// can give, a 400 or a 403) goes on to the endpoint. It runs after the security headers, the error
 /// handler and the flood guard, so those apply as to any request. The fast path and the endpoint are
 /// tested to answer every case alike; <c>OrgKeys:ForwardAuth:FastPath</c> false turns it off.
 /// </summary>
-internal sealed class ForwardAuthFastPath(
-    ApiKeyVerifier verifier,
-    SessionTokens tokens,
-    AuthCache cache,
-    CredentialFloodGuard guard,
-    OrgKeysMetrics metrics,
-    ApiKeyUsageTracker usage,
-    TimeProvider time,
-    FrozenDictionary<string, byte[]> refusals)
+internal sealed class ForwardAuthFastPath(CredentialCarriers carriers, CredentialRecorder recorder, ForwardAuthCheck check)
 {
     /// <summary>Marks the endpoint this path answers for.</summary>
     public sealed class Endpoint
@@ -43,9 +26,6 @@ internal sealed class ForwardAuthFastPath(
         {
         }
     }
-
-    /// <summary>What the cache says of the credential: who it is, or why it is refused.</summary>
-    private readonly record struct Verdict(CredentialKind Kind, AuthOutcome Outcome, string? Failure, VerifiedApiKey? Key, int UserId);
 
     /// <summary>The answer, or null when the endpoint must give it.</summary>
     public Task? TryAnswer(HttpContext http)
@@ -62,104 +42,62 @@ internal sealed class ForwardAuthFastPath(
             return null; // a 400, or a 401 if the credential is bad: the endpoint decides
         }
 
-        if (Judge(http) is not { } verdict)
+        var index = carriers.OnlyPresent(http.Request);
+        if (index == CredentialCarriers.NotOne)
         {
             return null;
         }
 
-        var address = http.Connection.RemoteIpAddress;
-        if (verdict.Failure is { } failure)
-        {
-            metrics.Authenticated(verdict.Kind, verdict.Outcome);
-            guard.Refused(address);
-            http.Response.Headers.WWWAuthenticate = ApiAuthorizationResultHandler.Challenge;
-            return ApiResults.WriteAsync(http, StatusCodes.Status401Unauthorized, refusals[failure]);
-        }
-
-        OrganizationRole? membership = null;
-        if (verdict.Key is null && query.Organization is { } wanted && !cache.TryGetRole(wanted, verdict.UserId, time.GetUtcNow(), out membership))
+        var carrier = carriers[index];
+        if (carrier.VerifyCached(http.Request) is not { } verdict)
         {
             return null;
         }
 
-        var (organizationId, role, subject) = verdict.Key is { } key
-            ? ForwardAuthEndpoints.Resolve(key)
-            : ForwardAuthEndpoints.Resolve(verdict.UserId, query.Organization, membership);
-        if (query.Refusal(organizationId, role) is not null)
+        if (verdict.Refusal is { } refusal)
         {
-            return null; // a 403: the endpoint writes it
+            recorder.Checked(carrier, verdict, http);
+            return recorder.ChallengeAsync(http, refusal);
         }
 
-        metrics.Authenticated(verdict.Kind, AuthOutcome.Accepted);
-        if (verdict.Key is not null)
+        if (!check.TryAllowCached(verdict.Caller!, query, out var access))
         {
-            usage.Record(verdict.Key.Id, time.GetUtcNow().UtcDateTime, address);
+            return null; // a 403, or a membership only the database knows: the endpoint answers
         }
 
-        ForwardAuthEndpoints.NameIdentity(http.Response.Headers, subject, organizationId, role, verdict.Key);
-        http.Response.StatusCode = StatusCodes.Status204NoContent;
+        recorder.Checked(carrier, verdict, http);
+        ForwardAuthCheck.Allow(http.Response, verdict.Caller!, access);
         return Task.CompletedTask;
-    }
-
-    /// <summary>The verdict on the request's one credential from memory alone, or null.</summary>
-    private Verdict? Judge(HttpContext http)
-    {
-        var scheme = AuthSchemes.Select(http);
-        if (scheme == AuthSchemes.ApiKey)
-        {
-            if (!http.Request.Headers.TryGetValue(AuthSchemes.ApiKeyHeader, out var values)
-                || values is not [{ Length: > 0 } presented]
-                || verifier.VerifyCached(presented) is not { } check)
-            {
-                return null;
-            }
-
-            return new Verdict(CredentialKind.ApiKey, check.Outcome, check.Failure, check.Key, 0);
-        }
-
-        var (kind, token) = scheme switch
-        {
-            AuthSchemes.JwtHeader => (CredentialKind.JwtHeader, http.Request.Headers[AuthSchemes.JwtHeaderName] is [{ } header] ? header : null),
-            AuthSchemes.JwtCookie => (CredentialKind.JwtCookie, http.Request.Cookies[AuthSchemes.JwtCookieName]),
-            _ => (default, null),
-        };
-        if (string.IsNullOrEmpty(token) || tokens.ValidateCached(token) is not { } session)
-        {
-            return null;
-        }
-
-        if (session.Expired)
-        {
-            return new Verdict(kind, AuthOutcome.Expired, JwtAuthenticationHandler.ExpiredToken, null, 0);
-        }
-
-        if (!session.IsValid)
-        {
-            return new Verdict(kind, AuthOutcome.Invalid, JwtAuthenticationHandler.InvalidToken, null, 0);
-        }
-
-        return cache.IsSessionCurrent(session.UserId, session.SessionVersion, time.GetUtcNow()) switch
-        {
-            true => new Verdict(kind, AuthOutcome.Accepted, null, null, session.UserId),
-            false => new Verdict(kind, AuthOutcome.SessionEnded, JwtAuthenticationHandler.SessionEnded, null, session.UserId),
-            null => null,
-        };
     }
 }
 
-internal static class ForwardAuthFastPathExtensions
+/// <summary><c>OrgKeys:ForwardAuth</c>: <c>FastPath</c> (default true) answers cached checks before authentication.</summary>
+public sealed class ForwardAuthOptions
 {
+    public const string Section = "OrgKeys:ForwardAuth";
+
+    public bool FastPath { get; set; } = true;
+}
+
+internal static class ForwardAuthExtensions
+{
+    public static IServiceCollection AddForwardAuth(this IServiceCollection services)
+    {
+        services.AddOptions<ForwardAuthOptions>().BindConfiguration(ForwardAuthOptions.Section).ValidateOnStart();
+        services.AddSingleton<ForwardAuthCheck>();
+        services.AddSingleton<ForwardAuthFastPath>();
+        return services;
+    }
+
     public static IApplicationBuilder UseForwardAuthFastPath(this IApplicationBuilder app)
     {
         var services = app.ApplicationServices;
-        if (!services.GetRequiredService<IConfiguration>().GetValue("OrgKeys:ForwardAuth:FastPath", true))
+        if (!services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ForwardAuthOptions>>().Value.FastPath)
         {
             return app;
         }
 
-        var refusals = ApiKeyVerifier.Failures.Concat(JwtAuthenticationHandler.Failures)
-            .ToFrozenDictionary(f => f, f => ApiResults.Serialize(services, f));
-        var fastPath = ActivatorUtilities.CreateInstance<ForwardAuthFastPath>(services, refusals);
+        var fastPath = services.GetRequiredService<ForwardAuthFastPath>();
         return app.Use((http, next) => fastPath.TryAnswer(http) ?? next(http));
     }
 }

@@ -27,11 +27,19 @@ public static class ApiResults
     public static Task WriteAsync(HttpContext http, int statusCode, string error) =>
         WriteAsync(http, statusCode, Serialize(http.RequestServices, error));
 
-    /// <summary>Writes an error body made once by <see cref="Serialize"/>: refusals sent over and over.</summary>
+    /// <summary>
+    /// Writes an error body made once by <see cref="Serialize"/>: refusals sent over and over. Outside
+    /// the API only the status is set, for the site's own error pages to answer.
+    /// </summary>
     public static Task WriteAsync(HttpContext http, int statusCode, ReadOnlyMemory<byte> body)
     {
         var response = http.Response;
         response.StatusCode = statusCode;
+        if (!ApiRoutes.IsApi(http))
+        {
+            return Task.CompletedTask;
+        }
+
         response.ContentType = "application/json; charset=utf-8";
         response.ContentLength = body.Length;
         return response.Body.WriteAsync(body, http.RequestAborted).AsTask();

@@ -14,4 +14,22 @@ public static class ClientText
     /// query fails as a 500 (SQLite would store it).
     /// </summary>
     public static bool HasNul([NotNullWhen(true)] string? value) => value is not null && value.Contains('\0', StringComparison.Ordinal);
+
+    /// <summary>
+    /// Why a name is refused, or null: control and format characters (Unicode Cc and Cf: NUL,
+    /// newlines, tabs, U+202E and the other bidirectional overrides, zero-width characters) let a
+    /// name forge lines in logs and reorder what a reader sees.
+    /// </summary>
+    public static string? RefuseControlCharacters(string field, string? value)
+    {
+        foreach (var c in value ?? "")
+        {
+            if (char.GetUnicodeCategory(c) is System.Globalization.UnicodeCategory.Control or System.Globalization.UnicodeCategory.Format)
+            {
+                return $"'{field}' must not contain control characters (such as newlines, tabs or U+{(int)c:X4}).";
+            }
+        }
+
+        return null;
+    }
 }

@@ -11,6 +11,9 @@ namespace OrgKeys.Infrastructure;
 /// </summary>
 internal sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> logger) : IExceptionHandler
 {
+    public const string TooLarge = "The request body is larger than 64 KiB.";
+    public const string NotJson = "Send the body as application/json.";
+
     public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken cancellationToken)
     {
         var (status, message) = exception switch
@@ -78,13 +81,13 @@ internal sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> l
 
         return bad.StatusCode switch
         {
-            StatusCodes.Status413PayloadTooLarge => "The request body is too large.",
-            StatusCodes.Status415UnsupportedMediaType => "The request body must be JSON (Content-Type: application/json).",
+            StatusCodes.Status413PayloadTooLarge => TooLarge,
+            StatusCodes.Status415UnsupportedMediaType => NotJson,
             _ when bad.Message.Contains("was not provided from body", StringComparison.OrdinalIgnoreCase)
                 || bad.Message.Contains("no body was provided", StringComparison.OrdinalIgnoreCase) =>
                 "A JSON request body is required.",
             _ when BoundParameter().Match(bad.Message) is { Success: true } parameter =>
-                $"Invalid value for '{parameter.Groups["name"].Value}'.",
+                $"Invalid value for '{JsonNamingPolicy.CamelCase.ConvertName(parameter.Groups["name"].Value)}'.",
             _ => "The request is malformed.",
         };
     }
@@ -96,15 +99,17 @@ internal sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> l
 
 internal static class ErrorHandlingExtensions
 {
-    /// <summary>Empty-bodied framework statuses (unknown route, wrong method) get the contract's shape too.</summary>
-    public static IApplicationBuilder UseApiErrors(this IApplicationBuilder app)
-    {
-        app.UseExceptionHandler();
-        return app.UseStatusCodePages(context => context.HttpContext.Response.StatusCode switch
+    /// <summary>
+    /// Under <see cref="ApiRoutes.Prefix"/> only: exceptions and empty-bodied framework statuses
+    /// (unknown route, wrong method) get the contract's shape. Pages at the site root keep theirs.
+    /// </summary>
+    public static IApplicationBuilder UseApiErrors(this IApplicationBuilder app) =>
+        app.UseWhen(ApiRoutes.IsApi, api => api.UseExceptionHandler().UseStatusCodePages(context => context.HttpContext.Response.StatusCode switch
         {
             StatusCodes.Status404NotFound => ApiResults.WriteAsync(context.HttpContext, 404, "Not found."),
             StatusCodes.Status405MethodNotAllowed => ApiResults.WriteAsync(context.HttpContext, 405, "Method not allowed."),
+            StatusCodes.Status413PayloadTooLarge => ApiResults.WriteAsync(context.HttpContext, 413, ApiExceptionHandler.TooLarge),
+            StatusCodes.Status415UnsupportedMediaType => ApiResults.WriteAsync(context.HttpContext, 415, ApiExceptionHandler.NotJson),
             var status => ApiResults.WriteAsync(context.HttpContext, status, "The request failed."),
-        });
-    }
+        }));
 }

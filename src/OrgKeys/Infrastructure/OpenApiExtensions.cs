@@ -14,6 +14,7 @@ internal static class OpenApiExtensions
         services.AddOpenApi("v1", options =>
         {
             options.OpenApiVersion = OpenApiSpecVersion.OpenApi3_0;
+            options.AddDocumentTransformer<OpenApiServers>();
             options.AddDocumentTransformer((document, _, _) =>
             {
                 document.Info = new OpenApiInfo
@@ -60,9 +61,22 @@ internal static class OpenApiExtensions
     public static IEndpointRouteBuilder MapOrgKeysOpenApi(this IEndpointRouteBuilder routes)
     {
         routes.MapOpenApi("/v1/openapi.json").AllowAnonymous();
-        routes.MapScalarApiReference("/v1/docs", options => options.WithOpenApiRoutePattern("/v1/openapi.json")).AllowAnonymous();
+        routes.MapScalarApiReference("/v1/docs", ConfigureReference).AllowAnonymous();
         return routes;
     }
+
+    /// <summary>
+    /// The reference must work air-gapped and send no operator's browser elsewhere: Scalar's script
+    /// is served from this assembly, and its CDN fonts, AI agent, MCP, telemetry and the developer
+    /// toolbar (deploy, SDK generation, registry sharing) are all turned off.
+    /// </summary>
+    internal static void ConfigureReference(ScalarOptions options) => options
+        .WithOpenApiRoutePattern("/v1/openapi.json")
+        .DisableDefaultFonts()
+        .DisableAgent()
+        .DisableMcp()
+        .DisableTelemetry()
+        .HideDeveloperTools();
 
     private static OpenApiSecurityScheme OAuth2Scheme()
     {

@@ -38,7 +38,7 @@ public static class OAuthClientEndpoints
             return ApiResults.BadRequest(error!);
         }
 
-        var (client, secret) = await clients.CreateAsync(organizationId, settings, isPublic, KeyOrigin.Of(access.UserId, access.ApiKey), http.RequestAborted);
+        var (client, secret) = await clients.CreateAsync(organizationId, settings, isPublic, access.Actor, http.RequestAborted);
         http.Response.Headers.CacheControl = "no-store";
         return TypedResults.Ok(new CreateOAuthClientResponse(client.Id, client.ClientId!, secret));
     }
@@ -73,7 +73,7 @@ public static class OAuthClientEndpoints
             return ApiResults.BadRequest(error!);
         }
 
-        await clients.UpdateAsync(client, settings, KeyOrigin.Of(access.UserId, access.ApiKey), cancellationToken);
+        await clients.UpdateAsync(client, settings, access.Actor, cancellationToken);
         return ApiResults.Ok();
     }
 
@@ -90,7 +90,7 @@ public static class OAuthClientEndpoints
             return ApiResults.BadRequest("A public client has no secret to rotate.");
         }
 
-        var secret = await clients.RotateSecretAsync(client, KeyOrigin.Of(access.UserId, access.ApiKey), http.RequestAborted);
+        var secret = await clients.RotateSecretAsync(client, access.Actor, http.RequestAborted);
         http.Response.Headers.CacheControl = "no-store";
         return TypedResults.Ok(new RotateOAuthClientSecretResponse(secret));
     }
@@ -103,7 +103,7 @@ public static class OAuthClientEndpoints
             return ApiResults.NotFound(NotFound);
         }
 
-        await clients.DeleteAsync(client, KeyOrigin.Of(access.UserId, access.ApiKey), cancellationToken);
+        await clients.DeleteAsync(client, access.Actor, cancellationToken);
         return ApiResults.Ok();
     }
 

@@ -28,7 +28,7 @@ public sealed class OAuthClientService(OrgKeysDbContext db, OpenIddictApplicatio
     public const string ActionDelete = "oauth-client.delete";
 
     internal async Task<(OAuthApplication Client, string? Secret)> CreateAsync(int organizationId, OAuthClientSettings settings, bool isPublic,
-        KeyOrigin actor, CancellationToken cancellationToken)
+        Actor actor, CancellationToken cancellationToken)
     {
         var secret = isPublic ? null : NewSecret();
         var client = new OAuthApplication { OrganizationId = organizationId, Created = time.GetUtcNow().UtcDateTime };
@@ -51,7 +51,7 @@ public sealed class OAuthClientService(OrgKeysDbContext db, OpenIddictApplicatio
     internal Task<OAuthApplication?> FindAsync(int organizationId, int id, CancellationToken cancellationToken) =>
         db.OAuthApplications.FirstOrDefaultAsync(a => a.OrganizationId == organizationId && a.Id == id && a.Organization.DeletedDate == null, cancellationToken);
 
-    internal async Task UpdateAsync(OAuthApplication client, OAuthClientSettings settings, KeyOrigin actor, CancellationToken cancellationToken)
+    internal async Task UpdateAsync(OAuthApplication client, OAuthClientSettings settings, Actor actor, CancellationToken cancellationToken)
     {
         var descriptor = new OpenIddictApplicationDescriptor();
         await applications.PopulateAsync(descriptor, client, cancellationToken);
@@ -64,7 +64,7 @@ public sealed class OAuthClientService(OrgKeysDbContext db, OpenIddictApplicatio
     }
 
     /// <summary>The old secret stops working at once: only the new hash is kept.</summary>
-    internal async Task<string> RotateSecretAsync(OAuthApplication client, KeyOrigin actor, CancellationToken cancellationToken)
+    internal async Task<string> RotateSecretAsync(OAuthApplication client, Actor actor, CancellationToken cancellationToken)
     {
         var secret = NewSecret();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -75,7 +75,7 @@ public sealed class OAuthClientService(OrgKeysDbContext db, OpenIddictApplicatio
     }
 
     /// <summary>OpenIddict's store deletes the client's authorizations and tokens with it, so every token stops.</summary>
-    internal async Task DeleteAsync(OAuthApplication client, KeyOrigin actor, CancellationToken cancellationToken)
+    internal async Task DeleteAsync(OAuthApplication client, Actor actor, CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await applications.DeleteAsync(client, cancellationToken);

@@ -73,27 +73,32 @@ internal static class TokenEndpoint
             return Refuse(Errors.InvalidRequest, "'username' and 'password' are required.");
         }
 
-        var account = UserService.Normalize(request.Username);
-        var address = http.Connection.RemoteIpAddress;
-        if (throttle.RetryAfter(account, address) is { } wait)
+        var account = await throttle.AccountAsync(request.Username, http.RequestAborted);
+        var verdict = await throttle.CheckAsync(account, http.RequestAborted);
+        if (verdict.AccountWait is { } wait)
         {
-            var seconds = (int)Math.Ceiling(wait.TotalSeconds);
-            http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-            return Refuse(Errors.InvalidGrant, $"Too many failed sign-in attempts; try again in {seconds} seconds.");
+            return TooMany(http, wait);
         }
 
         var user = await users.CheckPasswordAsync(request.Username, request.Password, http.RequestAborted);
         if (user is null)
         {
-            throttle.Failed(account, address);
-            return Refuse(Errors.InvalidGrant, LoginFailed);
+            await throttle.FailedAsync(account, http.RequestAborted);
+            return verdict.AddressWait is { } addressWait ? TooMany(http, addressWait) : Refuse(Errors.InvalidGrant, LoginFailed);
         }
 
-        throttle.Succeeded(account);
+        await throttle.SucceededAsync(account, http.RequestAborted);
         var scopes = request.GetScopes();
         var identity = OAuthClaims.ForUser(user, scopes);
         await OAuthAuthorizations.AttachAdHocAsync(http.RequestServices, identity, request.ClientId!, http.RequestAborted);
         return Issue(identity);
+    }
+
+    private static IResult TooMany(HttpContext http, TimeSpan wait)
+    {
+        var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
+        http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        return Refuse(Errors.InvalidGrant, $"Too many failed sign-in attempts; try again in {seconds} seconds.");
     }
 
     /// <summary>A code or refresh token: the user must still be enabled and in the session the token was issued in.</summary>

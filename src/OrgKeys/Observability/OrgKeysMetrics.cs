@@ -1,16 +1,9 @@
 using System.Diagnostics.Metrics;
 using OrgKeys.Authentication.Caching;
+using OrgKeys.Authentication.Carriers;
+using OrgKeys.Organizations;
 
 namespace OrgKeys.Observability;
-
-/// <summary>How the credential was carried: the <c>scheme</c> label of the authentication metric.</summary>
-public enum CredentialKind
-{
-    ApiKey,
-    JwtHeader,
-    JwtCookie,
-    Bearer,
-}
 
 /// <summary>Why a credential was accepted or refused, as the <c>reason</c> label of the authentication metric.</summary>
 public enum AuthOutcome
@@ -39,9 +32,6 @@ public sealed class OrgKeysMetrics : IDisposable
 {
     public const string MeterName = "OrgKeys";
 
-    /// <summary>The <c>scheme</c> labels, by <see cref="CredentialKind"/>, in the contract's words.</summary>
-    private static readonly string[] Schemes = ["x-api-key", "x-jwt-token", "jwt-cookie", "bearer"];
-
     private static readonly AuthOutcome[] Outcomes = Enum.GetValues<AuthOutcome>();
     private static readonly string[] Reasons = Outcomes.Select(o => o switch
     {
@@ -50,11 +40,20 @@ public sealed class OrgKeysMetrics : IDisposable
     }).ToArray();
 
     private readonly Meter _meter;
-    private readonly StripedCounters _authentications = new(Schemes.Length * Outcomes.Length);
+    /// <summary>The <c>scheme</c> labels, by carrier in precedence order, in the contract's words.</summary>
+    private readonly string[] _schemes;
+    private readonly StripedCounters _authentications;
     private readonly Counter<long> _keysCreated;
 
-    public OrgKeysMetrics(IMeterFactory meters, AuthCache cache)
+    public OrgKeysMetrics(IMeterFactory meters, AuthCache cache, OrganizationViewCache organizations, CredentialCarriers carriers)
     {
+        _schemes = new string[carriers.Count];
+        for (var i = 0; i < carriers.Count; i++)
+        {
+            _schemes[i] = carriers[i].MetricLabel;
+        }
+
+        _authentications = new(_schemes.Length * Outcomes.Length);
         _meter = meters.Create(MeterName);
         _meter.CreateObservableCounter("orgkeys.authentications", ObserveAuthentications, "{credential}",
             "Credentials checked, by scheme, result (accepted or refused) and reason.");
@@ -67,7 +66,7 @@ public sealed class OrgKeysMetrics : IDisposable
             ("unknown_keys", () => cache.UnknownKeys.Lookups),
             ("users", () => cache.Users.Lookups),
             ("memberships", () => cache.Memberships.Lookups),
-            ("organizations", () => cache.Organizations.Lookups),
+            ("organizations", () => organizations.Lookups),
         ];
         _meter.CreateObservableCounter("orgkeys.auth_cache.lookups", () => caches.SelectMany(c =>
         {
@@ -85,9 +84,9 @@ public sealed class OrgKeysMetrics : IDisposable
         }), null, "Hits over lookups since start, by cache.");
     }
 
-    /// <summary>One credential checked.</summary>
-    public void Authenticated(CredentialKind kind, AuthOutcome outcome) =>
-        _authentications.Increment(((int)kind * Outcomes.Length) + (int)outcome);
+    /// <summary>One credential checked, by the carrier at <paramref name="carrier"/> in <see cref="CredentialCarriers"/>.</summary>
+    public void Authenticated(int carrier, AuthOutcome outcome) =>
+        _authentications.Increment((carrier * Outcomes.Length) + (int)outcome);
 
     public void KeyCreated(bool byWhiteLabel) =>
         _keysCreated.Add(1, new KeyValuePair<string, object?>("origin", byWhiteLabel ? "whitelabel" : "organization"));
@@ -96,7 +95,7 @@ public sealed class OrgKeysMetrics : IDisposable
 
     private IEnumerable<Measurement<long>> ObserveAuthentications()
     {
-        for (var scheme = 0; scheme < Schemes.Length; scheme++)
+        for (var scheme = 0; scheme < _schemes.Length; scheme++)
         {
             for (var outcome = 0; outcome < Outcomes.Length; outcome++)
             {
@@ -104,7 +103,7 @@ public sealed class OrgKeysMetrics : IDisposable
                 if (count > 0)
                 {
                     yield return new(count,
-                        new("scheme", Schemes[scheme]),
+                        new("scheme", _schemes[scheme]),
                         new("result", outcome == (int)AuthOutcome.Accepted ? "accepted" : "refused"),
                         new("reason", Reasons[outcome]));
                 }

@@ -1,7 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using OrgKeys.ApiKeys;
 using OrgKeys.Authorization;
-using OrgKeys.Data;
 using OrgKeys.Infrastructure;
 
 namespace OrgKeys.Organizations;
@@ -9,19 +7,26 @@ namespace OrgKeys.Organizations;
 /// <summary><c>/v1/api/organizations</c>: create, list, read and delete organizations.</summary>
 public static class OrganizationEndpoints
 {
-    public static IEndpointRouteBuilder MapOrganizations(this IEndpointRouteBuilder routes)
+    /// <param name="organizations">The <c>/v1/api/organizations</c> group.</param>
+    public static RouteGroupBuilder MapOrganizations(this RouteGroupBuilder organizations)
     {
-        var group = routes.MapGroup("/v1/api/organizations").WithTags("Organizations");
-
+        var group = organizations.MapGroup("").WithTags("Organizations");
         group.MapPost("/create", CreateOrganization).WithName("createOrganization").WithSummary("Create new organization")
             .RequireAuthorization(Policies.User);
         group.MapGet("", ListOrganizations).WithName("listOrganizations").WithSummary("List active organizations")
             .RequireAuthorization(Policies.User);
-        group.MapGet("/{organizationId:int}", GetOrganizationInfo).WithName("getOrganizationInfo").WithSummary("Organization information")
+        return organizations;
+    }
+
+    /// <param name="organization">The <c>/v1/api/organizations/{organizationId}</c> group.</param>
+    public static RouteGroupBuilder MapOrganization(this RouteGroupBuilder organization)
+    {
+        var group = organization.MapGroup("").WithTags("Organizations");
+        group.MapGet("", GetOrganizationInfo).WithName("getOrganizationInfo").WithSummary("Organization information")
             .RequireAuthorization(Policies.OrganizationGuest);
-        group.MapDelete("/{organizationId:int}", DeleteOrganization).WithName("deleteOrganization").WithSummary("Remove organization")
+        group.MapDelete("", DeleteOrganization).WithName("deleteOrganization").WithSummary("Remove organization")
             .RequireAuthorization(Policies.OrganizationAdmin);
-        return routes;
+        return organization;
     }
 
     public static async Task<Results<Ok<CreateOrganizationResponse>, BadRequest<ApiError>>> CreateOrganization(
@@ -41,9 +46,9 @@ public static class OrganizationEndpoints
         TypedResults.Ok(new ListOrganizationsResponse(await organizations.ListAsync(organizations.OfUser(user.Id), cancellationToken)));
 
     public static async Task<Results<Ok<GetOrganizationInfoResponse>, NotFound<ApiError>>> GetOrganizationInfo(
-        int organizationId, OrganizationService organizations, CancellationToken cancellationToken)
+        OrganizationAccess access, OrganizationService organizations, CancellationToken cancellationToken)
     {
-        if (await organizations.FindAsync(organizationId, cancellationToken) is not { } organization)
+        if (await organizations.FindAsync(access.OrganizationId, cancellationToken) is not { } organization)
         {
             return ApiResults.NotFound("Organization not found.");
         }
@@ -54,8 +59,8 @@ public static class OrganizationEndpoints
 
     /// <summary>Soft delete: the organization and every key of it stop working at once.</summary>
     public static async Task<Results<Ok<ApiOk>, NotFound<ApiError>>> DeleteOrganization(
-        int organizationId, OrganizationAccess access, OrgKeysDbContext db, OrganizationService organizations, CancellationToken cancellationToken) =>
-        await organizations.DeleteAsync(db.Organizations, organizationId, KeyOrigin.Of(access.UserId, access.ApiKey), cancellationToken)
+        OrganizationAccess access, OrganizationService organizations, CancellationToken cancellationToken) =>
+        await organizations.DeleteAsync(access.OrganizationId, access.Actor, cancellationToken)
             ? ApiResults.Ok()
             : ApiResults.NotFound("Organization not found.");
 }

@@ -10,23 +10,23 @@ using OrgKeys.Users;
 namespace OrgKeys.Organizations;
 
 /// <summary>Creating organizations (API and CLI) and reading them in the contract's shape.</summary>
-public sealed class OrganizationService(OrgKeysDbContext db, ApiKeyService keys, AuditLog audit, AuthCache cache, TimeProvider time)
+public sealed class OrganizationService(OrgKeysDbContext db, ApiKeyService keys, AuditLog audit, AuthCache cache, OrganizationViewCache views, TimeProvider time)
 {
     public static string? ValidateName(string? name) =>
         string.IsNullOrWhiteSpace(name) || name.Trim().Length > 128
             ? "'organizationName' is required and must be at most 128 characters."
-            : ClientText.HasNul(name) ? "'organizationName' must not contain the NUL character." : null;
+            : ClientText.RefuseControlCharacters("organizationName", name);
 
     /// <summary>Creates the organization with <paramref name="adminUserId"/> as its admin and returns a new admin key.</summary>
     public Task<(int Id, string ApiKey)> CreateAsync(string name, int adminUserId, CancellationToken cancellationToken) =>
-        CreateAsync(name, adminUserId, null, KeyOrigin.User(adminUserId), cancellationToken);
+        CreateAsync(name, adminUserId, null, Actor.User(adminUserId), cancellationToken);
 
     /// <summary>
     /// Creates the organization, inside <paramref name="whiteLabelId"/> when set, with
-    /// <paramref name="adminUserId"/> as its admin, and returns a new admin key minted by <paramref name="keyOrigin"/>.
+    /// <paramref name="adminUserId"/> as its admin, and returns a new admin key minted by <paramref name="actor"/>.
     /// </summary>
     public async Task<(int Id, string ApiKey)> CreateAsync(
-        string name, int adminUserId, int? whiteLabelId, KeyOrigin keyOrigin, CancellationToken cancellationToken)
+        string name, int adminUserId, int? whiteLabelId, Actor actor, CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var now = time.GetUtcNow().UtcDateTime;
@@ -34,10 +34,10 @@ public sealed class OrganizationService(OrgKeysDbContext db, ApiKeyService keys,
         organization.Members.Add(new OrganizationMember { UserId = adminUserId, Role = OrganizationRole.Admin, Added = now });
         db.Organizations.Add(organization);
         await db.SaveChangesAsync(cancellationToken);
-        audit.Add(AuditActions.OrganizationCreate, organization.Id, keyOrigin, userId: adminUserId);
+        audit.Add(AuditActions.OrganizationCreate, organization.Id, actor, userId: adminUserId);
 
         var key = new NewApiKey("Admin key (created with the organization)", OrganizationRole.Admin, null, null);
-        var (_, _, secret) = await keys.CreateAsync(organization.Id, key, keyOrigin with { WhiteLabelId = null }, cancellationToken);
+        var (_, _, secret) = await keys.CreateAsync(organization.Id, key, actor.Personally(), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         // A node may remember that this user was not a member of this (then unused) organization id.
         await cache.PublishAsync(AuthChange.Membership(organization.Id, adminUserId), db);
@@ -47,12 +47,12 @@ public sealed class OrganizationService(OrgKeysDbContext db, ApiKeyService keys,
     public Task<List<OrganizationDto>> ListAsync(IQueryable<Organization> organizations, CancellationToken cancellationToken) =>
         ListAsync(organizations, includeDeleted: false, cancellationToken);
 
-    /// <summary>Soft-deletes the organization if <paramref name="among"/> holds it, and records who did; false when not found.</summary>
-    public async Task<bool> DeleteAsync(IQueryable<Organization> among, int organizationId, KeyOrigin actor, CancellationToken cancellationToken)
+    /// <summary>Soft-deletes the live organization and records who did; false when not found.</summary>
+    public async Task<bool> DeleteAsync(int organizationId, Actor actor, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var deleted = await among.Where(o => o.Id == organizationId && o.DeletedDate == null)
+        var deleted = await db.Organizations.Where(o => o.Id == organizationId && o.DeletedDate == null)
             .ExecuteUpdateAsync(s => s.SetProperty(o => o.DeletedDate, now), cancellationToken);
         if (deleted == 0)
         {
@@ -98,18 +98,18 @@ public sealed class OrganizationService(OrgKeysDbContext db, ApiKeyService keys,
     public async Task<OrganizationDto?> FindAsync(int organizationId, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        if (cache.TryGet(cache.Organizations, organizationId, now, out var cached))
+        if (views.TryGet(organizationId, now, out var cached))
         {
             return cached;
         }
 
-        var generation = cache.Generation;
+        var generation = views.Generation;
         if (await ListAsync(ById(organizationId), cancellationToken) is not [var organization])
         {
             return null;
         }
 
-        cache.Fill(cache.Organizations, organizationId, organization, generation, now);
+        views.Fill(organizationId, organization, generation, now);
         return organization;
     }
 

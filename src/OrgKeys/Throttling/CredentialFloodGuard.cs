@@ -1,8 +1,9 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
+using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
-using OrgKeys.Authentication;
+using OrgKeys.Authentication.Carriers;
 using OrgKeys.Infrastructure;
 
 namespace OrgKeys.Throttling;
@@ -12,7 +13,7 @@ namespace OrgKeys.Throttling;
 /// <c>OrgKeys:Throttle:FailedCredentialsPerWindow</c> refused credentials (default 100) within
 /// <c>OrgKeys:Throttle:Window</c> (10 s), the address is refused until the window ends. 0 turns it off.
 /// </summary>
-public sealed class CredentialFloodGuard(TimeProvider time, IConfiguration configuration)
+public sealed class CredentialFloodGuard(TimeProvider time, IOptions<ThrottleOptions> options)
 {
     private const int MaxTracked = 100_000;
 
@@ -22,8 +23,8 @@ public sealed class CredentialFloodGuard(TimeProvider time, IConfiguration confi
         public int Failures;
     }
 
-    private readonly int _limit = configuration.GetValue("OrgKeys:Throttle:FailedCredentialsPerWindow", 100);
-    private readonly TimeSpan _window = configuration.GetValue("OrgKeys:Throttle:Window", TimeSpan.FromSeconds(10));
+    private readonly int _limit = options.Value.FailedCredentialsPerWindow;
+    private readonly TimeSpan _window = options.Value.Window;
     private readonly ConcurrentDictionary<IPAddress, Window> _windows = new();
 
     public TimeSpan? RetryAfter(IPAddress? address)
@@ -68,19 +69,17 @@ public sealed class CredentialFloodGuard(TimeProvider time, IConfiguration confi
 
 internal static class CredentialFloodGuardExtensions
 {
-    /// <summary>Any Authorization header counts, not only Bearer: a flooding address waits whatever it sends.</summary>
-    private static readonly string[] CredentialHeaders = [AuthSchemes.ApiKeyHeader, AuthSchemes.JwtHeaderName, HeaderNames.Authorization];
-
     /// <summary>Before authentication: a request that carries a credential from a flooding address is a cheap 429.</summary>
     public static IApplicationBuilder UseCredentialFloodGuard(this IApplicationBuilder app)
     {
         var guard = app.ApplicationServices.GetRequiredService<CredentialFloodGuard>();
+        var carriers = app.ApplicationServices.GetRequiredService<CredentialCarriers>();
         // The answer a flood gets over and over is made once: its body, and Retry-After for the first minute's seconds.
         var body = ApiResults.Serialize(app.ApplicationServices, "Too many requests with invalid credentials from your address; try again later.");
         var seconds = Enumerable.Range(0, 61).Select(s => s.ToString(CultureInfo.InvariantCulture)).ToArray();
         return app.Use((http, next) =>
         {
-            if (CarriesCredential(http.Request) && guard.RetryAfter(http.Connection.RemoteIpAddress) is { } wait)
+            if (CarriesCredential(http.Request, carriers) && guard.RetryAfter(http.Connection.RemoteIpAddress) is { } wait)
             {
                 var retryAfter = (long)Math.Ceiling(wait.TotalSeconds);
                 http.Response.Headers.RetryAfter = retryAfter < seconds.Length ? seconds[retryAfter] : retryAfter.ToString(CultureInfo.InvariantCulture);
@@ -91,16 +90,20 @@ internal static class CredentialFloodGuardExtensions
         });
     }
 
-    private static bool CarriesCredential(HttpRequest request)
-    {
-        foreach (var header in CredentialHeaders)
-        {
-            if (request.Headers.ContainsKey(header))
-            {
-                return true;
-            }
-        }
+    /// <summary>Any Authorization header counts, not only Bearer: a flooding address waits whatever it sends.</summary>
+    private static bool CarriesCredential(HttpRequest request, CredentialCarriers carriers) =>
+        request.Headers.ContainsKey(HeaderNames.Authorization) || carriers.AnyPresent(request);
+}
 
-        return AuthSchemes.HasJwtCookie(request);
-    }
+/// <summary>The flood guard against invalid credentials: <c>OrgKeys:Throttle</c>.</summary>
+public sealed class ThrottleOptions
+{
+    public const string Section = "OrgKeys:Throttle";
+
+    /// <summary>Refused credentials one address may present within <see cref="Window"/>; 0 turns the guard off.</summary>
+    public int FailedCredentialsPerWindow { get; set; } = 100;
+
+    public TimeSpan Window { get; set; } = TimeSpan.FromSeconds(10);
+
+    public bool IsValid() => FailedCredentialsPerWindow >= 0 && Window > TimeSpan.Zero && Window <= TimeSpan.FromHours(1);
 }

@@ -1,5 +1,5 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 using OrgKeys.Authentication;
 using OrgKeys.Authorization;
 using OrgKeys.Infrastructure;
@@ -7,20 +7,24 @@ using OrgKeys.Throttling;
 
 namespace OrgKeys.Users;
 
+/// <summary>What signing in needs.</summary>
+public sealed record LoginServices(UserService Users, SessionTokens Tokens, LoginThrottle Throttle);
+
 /// <summary><c>/v1/api-login</c> and <c>/v1/api-user-create</c>: the only endpoints without a credential.</summary>
 public static class LoginEndpoints
 {
     private const string LoginFailed = "Invalid username, e-mail or password.";
 
-    public static IEndpointRouteBuilder MapLogin(this IEndpointRouteBuilder routes)
+    /// <param name="v1">The <c>/v1</c> group.</param>
+    public static RouteGroupBuilder MapLogin(this RouteGroupBuilder v1)
     {
-        var group = routes.MapGroup("/v1").AllowAnonymous();
+        var group = v1.MapGroup("").AllowAnonymous();
         group.MapPost("/api-login", Login).WithName("login").WithTags("Login").WithSummary("Get JWT token");
         group.MapPost("/api-user-create", CreateUser).WithName("createUser").WithTags("User").WithSummary("Create user");
-        routes.MapPost("/v1/api-logout", Logout).WithName("logout").WithTags("Login").WithSummary("Log out")
+        v1.MapPost("/api-logout", Logout).WithName("logout").WithTags("Login").WithSummary("Log out")
             .WithDescription("Ends every session (JWT) of the signed-in user at once. OrgKeys extension.")
             .RequireAuthorization(Policies.User);
-        return routes;
+        return v1;
     }
 
     /// <summary>
@@ -28,8 +32,7 @@ public static class LoginEndpoints
     /// throttle answers 429 before the password is even checked, for real and unknown accounts alike.
     /// </summary>
     public static async Task<Results<Ok<LoginResponse>, BadRequest<ApiError>, JsonHttpResult<ApiError>>> Login(
-        LoginRequest request, UserService users, SessionTokens tokens, LoginThrottle throttle, HttpContext http,
-        CancellationToken cancellationToken)
+        LoginRequest request, [AsParameters] LoginServices services, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(request.Username) || request.Username.Length > 254)
         {
@@ -41,25 +44,22 @@ public static class LoginEndpoints
             return ApiResults.BadRequest("'password' is required.");
         }
 
-        var account = UserService.Normalize(request.Username);
-        var address = http.Connection.RemoteIpAddress;
-        if (throttle.RetryAfter(account, address) is { } wait)
+        var account = await services.Throttle.AccountAsync(request.Username, cancellationToken);
+        var verdict = await services.Throttle.CheckAsync(account, cancellationToken);
+        if (verdict.AccountWait is { } wait)
         {
-            var seconds = (int)Math.Ceiling(wait.TotalSeconds);
-            http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-            return ApiResults.Status(StatusCodes.Status429TooManyRequests,
-                $"Too many failed sign-in attempts; try again in {seconds} seconds.");
+            return services.Throttle.TooManyAttempts(wait);
         }
 
-        var user = await users.CheckPasswordAsync(request.Username, request.Password, cancellationToken);
+        var user = await services.Users.CheckPasswordAsync(request.Username, request.Password, cancellationToken);
         if (user is null)
         {
-            throttle.Failed(account, address);
-            return ApiResults.Unauthorized(LoginFailed);
+            await services.Throttle.FailedAsync(account, cancellationToken);
+            return verdict.AddressWait is { } addressWait ? services.Throttle.TooManyAttempts(addressWait) : ApiResults.Unauthorized(LoginFailed);
         }
 
-        throttle.Succeeded(account);
-        return TypedResults.Ok(new LoginResponse(tokens.Issue(user.Id, user.SessionVersion)));
+        await services.Throttle.SucceededAsync(account, cancellationToken);
+        return TypedResults.Ok(new LoginResponse(services.Tokens.Issue(user.Id, user.SessionVersion)));
     }
 
     /// <summary>Ends every session of the signed-in user at once (all their JWTs), and clears the cookie.</summary>
@@ -72,9 +72,9 @@ public static class LoginEndpoints
 
     /// <summary>Self sign-up, off unless <c>OrgKeys:Signup:Enabled</c> is true.</summary>
     public static async Task<Results<Ok<CreateUserResponse>, JsonHttpResult<ApiError>>> CreateUser(
-        CreateUserRequest request, UserService users, IConfiguration configuration, CancellationToken cancellationToken)
+        CreateUserRequest request, UserService users, IOptions<SignupOptions> signup, CancellationToken cancellationToken)
     {
-        if (!configuration.GetValue("OrgKeys:Signup:Enabled", false))
+        if (!signup.Value.Enabled)
         {
             return ApiResults.Forbidden("Sign-up is disabled on this server; ask an operator for an account.");
         }

@@ -4,29 +4,44 @@ using OrgKeys.Authorization;
 using OrgKeys.Data;
 using OrgKeys.Data.Entities;
 using OrgKeys.Infrastructure;
+using OrgKeys.Throttling;
 
 namespace OrgKeys.Users;
 
 /// <summary><c>/v1/api/user</c>: the signed-in user and their organizations. API keys get 404 here.</summary>
 public static class UserEndpoints
 {
-    public static IEndpointRouteBuilder MapUsers(this IEndpointRouteBuilder routes)
+    /// <param name="v1">The <c>/v1</c> group.</param>
+    public static RouteGroupBuilder MapUsers(this RouteGroupBuilder v1)
     {
-        var group = routes.MapGroup("/v1/api/user").WithTags("User").RequireAuthorization(Policies.User);
+        var group = v1.MapGroup("/api/user").WithTags("User").RequireAuthorization(Policies.User);
         group.MapGet("", GetCurrentUser).WithName("getCurrentUser").WithSummary("Get current user");
         group.MapGet("/organizations", ListOrganizationsCurrentUser).WithName("listOrganizationsCurrentUser")
             .WithSummary("Get organizations");
         group.MapPost("/change-password", ChangePasswordCurrentUser).WithName("changePasswordCurrentUser")
             .WithSummary("Change password current user");
-        return routes;
+        return v1;
     }
 
     /// <summary>Changes the password and ends every session of the user, this one included: log in again.</summary>
-    public static async Task<Results<Ok<ApiOk>, BadRequest<ApiError>>> ChangePasswordCurrentUser(
-        ChangePasswordRequest request, CurrentUser current, UserService users, CancellationToken cancellationToken) =>
-        await users.ChangePasswordAsync(current.Id, request.CurrentPassword, request.NewPassword, cancellationToken) is { } error
-            ? ApiResults.BadRequest(error)
-            : ApiResults.Ok();
+    public static async Task<Results<Ok<ApiOk>, BadRequest<ApiError>, JsonHttpResult<ApiError>>> ChangePasswordCurrentUser(
+        ChangePasswordRequest request, CurrentUser current, UserService users, LoginThrottle throttle, CancellationToken cancellationToken)
+    {
+        // Throttled like sign-in: a stolen session must not become a free password oracle.
+        var account = LoginThrottle.UserAccount(current.Id);
+        if ((await throttle.CheckAsync(account, cancellationToken)).AccountWait is { } wait)
+        {
+            return throttle.TooManyAttempts(wait);
+        }
+
+        var error = await users.ChangePasswordAsync(current.Id, request.CurrentPassword, request.NewPassword, cancellationToken);
+        if (error == UserService.WrongCurrentPassword)
+        {
+            await throttle.FailedAsync(account, cancellationToken);
+        }
+
+        return error is null ? ApiResults.Ok() : ApiResults.BadRequest(error);
+    }
 
     public static async Task<Results<Ok<GetUserResponse>, NotFound<ApiError>>> GetCurrentUser(
         CurrentUser current, OrgKeysDbContext db, CancellationToken cancellationToken)

@@ -17,6 +17,7 @@ public sealed partial class UserService(OrgKeysDbContext db, IPasswordHasher<Use
     /// <summary>NIST SP 800-63B-4: at least 15 characters for a password used alone.</summary>
     public const int MinPasswordLength = 15;
     public const int MaxPasswordLength = 256;
+    public const string WrongCurrentPassword = "'currentPassword' is not your current password.";
 
     // Verified against when the user does not exist, so both failures cost the same time.
     private static readonly string DummyHash = new PasswordHasher<User>().HashPassword(null!, "orgkeys-dummy-password");
@@ -109,7 +110,7 @@ public sealed partial class UserService(OrgKeysDbContext db, IPasswordHasher<Use
         if (user is null || currentPassword is null || currentPassword.Length > MaxPasswordLength
             || hasher.VerifyHashedPassword(user, user.PasswordHash, currentPassword) == PasswordVerificationResult.Failed)
         {
-            return "'currentPassword' is not your current password.";
+            return WrongCurrentPassword;
         }
 
         user.PasswordHash = hasher.HashPassword(user, newPassword);
@@ -153,9 +154,9 @@ public sealed partial class UserService(OrgKeysDbContext db, IPasswordHasher<Use
             return "'name' is required and must be at most 128 characters.";
         }
 
-        if (ClientText.HasNul(name))
+        if (ClientText.RefuseControlCharacters("name", name) is { } nameError)
         {
-            return "'name' must not contain the NUL character.";
+            return nameError;
         }
 
         return password is null || password.Length is < MinPasswordLength or > MaxPasswordLength

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using OrgKeys.Data;
 using OrgKeys.Data.Entities;
+using OrgKeys.Infrastructure;
 
 namespace OrgKeys.WhiteLabels;
 
@@ -16,6 +17,11 @@ public sealed class WhiteLabelService(OrgKeysDbContext db, TimeProvider time)
         if (name.Length is 0 or > 128)
         {
             return (0, "the name must be 1 to 128 characters");
+        }
+
+        if (ClientText.RefuseControlCharacters("name", name) is { } nameError)
+        {
+            return (0, nameError);
         }
 
         var host = NormalizeDomain(domain);

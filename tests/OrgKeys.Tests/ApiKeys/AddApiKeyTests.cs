@@ -5,20 +5,21 @@ using OrgKeys.Tests.Infrastructure;
 
 namespace OrgKeys.Tests.ApiKeys;
 
-public class AddApiKeyTests : IAsyncLifetime
+public class AddApiKeyTests(SharedApp shared) : IClassFixture<SharedApp>, IAsyncLifetime
 {
-    private readonly OrgKeysApp _app = new();
+    private readonly OrgKeysApp _app = shared.App;
     private HttpClient _admin = null!;
     private int _org;
     private string _adminKey = null!;
 
     public async Task InitializeAsync()
     {
+        await _app.ResetAsync();
         (_, _admin) = await _app.SignedInUserAsync("alice");
         (_org, _adminKey) = await OrgKeysApp.CreateOrganizationAsync(_admin);
     }
 
-    public async Task DisposeAsync() => await _app.DisposeAsync();
+    public Task DisposeAsync() => Task.CompletedTask;
 
     private Task<HttpResponseMessage> AddKeyAsync(HttpClient client, object body, int? org = null) =>
         client.PostAsJsonAsync($"/v1/api/organizations/{org ?? _org}/apikeys", body);

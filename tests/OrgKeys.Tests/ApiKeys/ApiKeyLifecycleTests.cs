@@ -5,19 +5,20 @@ using OrgKeys.Tests.Infrastructure;
 namespace OrgKeys.Tests.ApiKeys;
 
 /// <summary>When a key stops working: revoked, expired, its organization deleted, or never valid at all.</summary>
-public class ApiKeyLifecycleTests : IAsyncLifetime
+public class ApiKeyLifecycleTests(SharedApp shared) : IClassFixture<SharedApp>, IAsyncLifetime
 {
-    private readonly OrgKeysApp _app = new();
+    private readonly OrgKeysApp _app = shared.App;
     private HttpClient _admin = null!;
     private int _org;
 
     public async Task InitializeAsync()
     {
+        await _app.ResetAsync();
         (_, _admin) = await _app.SignedInUserAsync("alice");
         (_org, _) = await OrgKeysApp.CreateOrganizationAsync(_admin);
     }
 
-    public async Task DisposeAsync() => await _app.DisposeAsync();
+    public Task DisposeAsync() => Task.CompletedTask;
 
     private async Task<HttpResponseMessage> UseAsync(string key)
     {

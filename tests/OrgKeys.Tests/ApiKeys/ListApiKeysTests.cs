@@ -9,9 +9,9 @@ using OrgKeys.Tests.Infrastructure;
 namespace OrgKeys.Tests.ApiKeys;
 
 /// <summary>The key listing: masked hints only, who created each key, and when it was last used.</summary>
-public class ListApiKeysTests : IAsyncLifetime
+public class ListApiKeysTests(SharedApp shared) : IClassFixture<SharedApp>, IAsyncLifetime
 {
-    private readonly OrgKeysApp _app = new();
+    private readonly OrgKeysApp _app = shared.App;
     private HttpClient _admin = null!;
     private int _alice;
     private int _org;
@@ -19,11 +19,12 @@ public class ListApiKeysTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        await _app.ResetAsync();
         (_alice, _admin) = await _app.SignedInUserAsync("alice");
         (_org, _orgKey) = await OrgKeysApp.CreateOrganizationAsync(_admin);
     }
 
-    public async Task DisposeAsync() => await _app.DisposeAsync();
+    public Task DisposeAsync() => Task.CompletedTask;
 
     private async Task<(string Text, Dictionary<int, JsonElement> Keys)> ListAsync()
     {

@@ -4,22 +4,23 @@ using OrgKeys.Tests.Infrastructure;
 namespace OrgKeys.Tests.ApiKeys;
 
 /// <summary>Who may revoke a key: admins any key of their organization, others only the keys they created.</summary>
-public class RevokeApiKeyTests : IAsyncLifetime
+public class RevokeApiKeyTests(SharedApp shared) : IClassFixture<SharedApp>, IAsyncLifetime
 {
-    private readonly OrgKeysApp _app = new();
+    private readonly OrgKeysApp _app = shared.App;
     private HttpClient _admin = null!;
     private HttpClient _bob = null!;
     private int _org;
 
     public async Task InitializeAsync()
     {
+        await _app.ResetAsync();
         (_, _admin) = await _app.SignedInUserAsync("alice");
         (_org, _) = await OrgKeysApp.CreateOrganizationAsync(_admin);
         (_, _bob) = await _app.SignedInUserAsync("bob");
         Assert.Equal(HttpStatusCode.OK, (await OrgKeysApp.AddMemberAsync(_admin, _org, "bob", "member")).StatusCode);
     }
 
-    public async Task DisposeAsync() => await _app.DisposeAsync();
+    public Task DisposeAsync() => Task.CompletedTask;
 
     private Task<HttpResponseMessage> RevokeAsync(HttpClient client, int keyId, int? org = null) =>
         client.DeleteAsync($"/v1/api/organizations/{org ?? _org}/apikeys/{keyId}");

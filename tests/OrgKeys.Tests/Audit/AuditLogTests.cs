@@ -7,7 +7,7 @@ using OrgKeys.Tests.WhiteLabels;
 namespace OrgKeys.Tests.Audit;
 
 /// <summary>Every key, member and organization change is recorded with who, when and what; admins read it, nobody else.</summary>
-public class AuditLogTests : WhiteLabelFixture
+public class AuditLogTests(SharedApp shared) : WhiteLabelFixture(shared), IClassFixture<SharedApp>
 {
     private static async Task<JsonElement[]> EntriesAsync(HttpClient client, string path)
     {

@@ -7,23 +7,23 @@ using OrgKeys.Tests.Infrastructure;
 namespace OrgKeys.Tests.Auth;
 
 /// <summary>Which credentials a request may carry, and what happens when one of them is bad.</summary>
-public class CredentialTests : IAsyncLifetime
+public class CredentialTests(SharedApp shared) : IClassFixture<SharedApp>, IAsyncLifetime
 {
     private const string BadJwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl";
-    private readonly OrgKeysApp _app = new();
+    private readonly OrgKeysApp _app = shared.App;
     private string _jwt = null!;
     private int _org;
     private string _key = null!;
 
     public async Task InitializeAsync()
     {
-        await _app.CreateUserAsync("alice");
-        _jwt = await _app.LoginAsync("alice");
+        await _app.ResetAsync();
+        _jwt = await _app.IssueSessionTokenAsync(await _app.CreateUserAsync("alice"));
         using var alice = _app.ClientWithJwt(_jwt);
         (_org, _key) = await OrgKeysApp.CreateOrganizationAsync(alice);
     }
 
-    public async Task DisposeAsync() => await _app.DisposeAsync();
+    public Task DisposeAsync() => Task.CompletedTask;
 
     private HttpClient Client(string? key = null, string? jwtHeader = null, string? jwtCookie = null)
     {

@@ -14,20 +14,21 @@ using OrgKeys.Tests.Infrastructure;
 
 namespace OrgKeys.Tests.Auth;
 
-public class JwtTests : IAsyncLifetime
+public class JwtTests(SharedApp shared) : IClassFixture<SharedApp>, IAsyncLifetime
 {
     private const string InvalidToken = "Invalid JWT token.";
-    private readonly OrgKeysApp _app = new();
+    private readonly OrgKeysApp _app = shared.App;
     private int _alice;
     private string _token = null!;
 
     public async Task InitializeAsync()
     {
+        await _app.ResetAsync();
         _alice = await _app.CreateUserAsync("alice");
         _token = await _app.LoginAsync("alice");
     }
 
-    public async Task DisposeAsync() => await _app.DisposeAsync();
+    public Task DisposeAsync() => Task.CompletedTask;
 
     private async Task<HttpResponseMessage> GetUserAsync(string token)
     {

@@ -7,15 +7,18 @@ namespace OrgKeys.Tests.Contract;
 /// The contract check (Prism in the conformance run) is only as strict as our document: strings must
 /// be typed as strings, and every operation must say what its unlisted statuses carry.
 /// </summary>
-public sealed class OpenApiDocumentTests : IAsyncLifetime
+public sealed class OpenApiDocumentTests(SharedApp shared) : IClassFixture<SharedApp>, IAsyncLifetime
 {
-    private readonly OrgKeysApp _app = new();
+    private readonly OrgKeysApp _app = shared.App;
     private JsonElement _document;
 
-    public async Task InitializeAsync() =>
+    public async Task InitializeAsync()
+    {
+        await _app.ResetAsync();
         _document = await (await _app.CreateClient().GetAsync(new Uri("/v1/openapi.json", UriKind.Relative))).ReadJsonAsync();
+    }
 
-    public async Task DisposeAsync() => await _app.DisposeAsync();
+    public Task DisposeAsync() => Task.CompletedTask;
 
     [Theory]
     [InlineData("ApiError", "error")]

@@ -2,10 +2,13 @@ using System.Data.Common;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using OrgKeys.Authentication;
 using OrgKeys.Data;
 using OrgKeys.Users;
 
@@ -14,9 +17,10 @@ namespace OrgKeys.Tests.Infrastructure;
 /// <summary>
 /// The whole service in memory, on a fresh database of its own: SQLite in a temp folder, or a
 /// database of the throwaway PostgreSQL cluster when <c>ORGKEYS_TEST_POSTGRES</c> is set. Time is a
-/// <see cref="FakeTimeProvider"/> so expiry is tested without sleeping.
+/// <see cref="FakeTimeProvider"/> so expiry is tested without sleeping. Passwords are hashed with one
+/// PBKDF2 iteration (still a real hash in the real format) unless <see cref="RealPasswordHashing"/> is set.
 /// </summary>
-public sealed class OrgKeysApp : WebApplicationFactory<Program>
+public sealed partial class OrgKeysApp : WebApplicationFactory<Program>
 {
     public const string Password = "correct horse battery staple";
 
@@ -34,6 +38,12 @@ public sealed class OrgKeysApp : WebApplicationFactory<Program>
     }
 
     public FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
+
+    /// <summary>
+    /// The service's own PBKDF2 cost, for the tests about passwords, sign-in and throttling; every
+    /// other test hashes with one iteration so creating and signing in users costs next to nothing.
+    /// </summary>
+    public bool RealPasswordHashing { get; init; }
 
     /// <summary>Counts the SQL commands the service sends, to prove a path never reaches the database.</summary>
     public CommandCounter Commands { get; } = new();
@@ -59,6 +69,10 @@ public sealed class OrgKeysApp : WebApplicationFactory<Program>
             _postgresDatabase = name;
             builder.UseSetting("ConnectionStrings:OrgKeys", connectionString);
         }
+        else if (!_settings.ContainsKey("ConnectionStrings:OrgKeys"))
+        {
+            TestSqlite.CopyTemplateToAsync(_dataDirectory).GetAwaiter().GetResult();
+        }
 
         foreach (var (key, value) in _settings)
         {
@@ -69,6 +83,11 @@ public sealed class OrgKeysApp : WebApplicationFactory<Program>
         {
             services.AddSingleton<TimeProvider>(Time);
             services.ConfigureDbContext<OrgKeysDbContext>(o => o.AddInterceptors(Commands));
+            if (!RealPasswordHashing)
+            {
+                services.Configure<PasswordHasherOptions>(o => o.IterationCount = 1);
+            }
+
             _services?.Invoke(services);
         });
     }
@@ -89,11 +108,21 @@ public sealed class OrgKeysApp : WebApplicationFactory<Program>
         return (await response.ReadJsonAsync()).GetProperty("token").GetString()!;
     }
 
+    /// <summary>
+    /// A session JWT for <paramref name="userId"/> at their current session version, issued the way
+    /// <c>/v1/api-login</c> issues it but without the request: for tests that are not about sign-in.
+    /// </summary>
+    public async Task<string> IssueSessionTokenAsync(int userId)
+    {
+        var version = await WithDbAsync(db => db.Users.Where(u => u.Id == userId).Select(u => u.SessionVersion).SingleAsync());
+        return Services.GetRequiredService<SessionTokens>().Issue(userId, version);
+    }
+
     /// <summary>A new user, signed in: a client that sends their JWT in <c>x-jwt-token</c>.</summary>
     public async Task<(int Id, HttpClient Client)> SignedInUserAsync(string username)
     {
         var id = await CreateUserAsync(username);
-        return (id, ClientWithJwt(await LoginAsync(username)));
+        return (id, ClientWithJwt(await IssueSessionTokenAsync(id)));
     }
 
     public HttpClient ClientWithJwt(string token) => ClientWith("x-jwt-token", token);

@@ -8,9 +8,9 @@ using OrgKeys.Tests.Infrastructure;
 namespace OrgKeys.Tests.Members;
 
 /// <summary>Adding, removing and re-roling members: admins only, and never the last admin.</summary>
-public class MemberTests : IAsyncLifetime
+public class MemberTests(SharedApp shared) : IClassFixture<SharedApp>, IAsyncLifetime
 {
-    private readonly OrgKeysApp _app = new();
+    private readonly OrgKeysApp _app = shared.App;
     private int _alice;
     private HttpClient _admin = null!;
     private int _org;
@@ -18,11 +18,12 @@ public class MemberTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        await _app.ResetAsync();
         (_alice, _admin) = await _app.SignedInUserAsync("alice");
         (_org, _adminKey) = await OrgKeysApp.CreateOrganizationAsync(_admin);
     }
 
-    public async Task DisposeAsync() => await _app.DisposeAsync();
+    public Task DisposeAsync() => Task.CompletedTask;
 
     private Task<HttpResponseMessage> AddAsync(HttpClient client, string usernameOrEmail, string role = "member", int? org = null) =>
         OrgKeysApp.AddMemberAsync(client, org ?? _org, usernameOrEmail, role);

@@ -55,6 +55,32 @@ public sealed class FlowTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AuthCheck_NamesTheClientOrUser_AndTheScopes()
+    {
+        var (_, clientId, secret) = await OAuthTestHost.RegisterConfidentialAsync(_admin, _org, "client_credentials");
+        using var client = OAuthTestHost.Bearer(_app, await OAuthTestHost.ClientCredentialsTokenAsync(_app, clientId, secret!));
+        var check = await client.GetAsync($"/v1/auth/check?organization={_org}&role=admin");
+        Assert.Equal(HttpStatusCode.NoContent, check.StatusCode);
+        Assert.Equal("oauth-client:" + clientId, check.Headers.GetValues("X-OrgKeys-Subject").Single());
+        Assert.Equal("organizations:read", check.Headers.GetValues("X-OrgKeys-Scopes").Single());
+        Assert.Equal(_org.ToString(System.Globalization.CultureInfo.InvariantCulture), check.Headers.GetValues("X-OrgKeys-Organization").Single());
+
+        var (_, passwordClient, passwordSecret) = await OAuthTestHost.RegisterConfidentialAsync(_admin, _org, "password");
+        var userToken = (await OAuthTestHost.PasswordTokensAsync(_app, passwordClient, passwordSecret!, "alice", "organizations:read user:read"))
+            .GetProperty("access_token").GetString()!;
+        using var user = OAuthTestHost.Bearer(_app, userToken);
+        var userCheck = await user.GetAsync("/v1/auth/check");
+        Assert.Equal(HttpStatusCode.NoContent, userCheck.StatusCode);
+        Assert.StartsWith("user:", userCheck.Headers.GetValues("X-OrgKeys-Subject").Single());
+        Assert.Equal("organizations:read user:read", userCheck.Headers.GetValues("X-OrgKeys-Scopes").Single());
+
+        using var forged = OAuthTestHost.Bearer(_app, userToken[..^4] + "AAAA");
+        var refused = await forged.GetAsync("/v1/auth/check");
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        Assert.Equal("Invalid or expired access token.", (await refused.ReadJsonAsync()).GetProperty("error").GetString());
+    }
+
+    [Fact]
     public async Task ClientCredentials_WrongSecret_ScopeBeyondClient_AndUnregisteredGrant_AreRefused()
     {
         var (_, clientId, secret) = await OAuthTestHost.RegisterConfidentialAsync(_admin, _org, "client_credentials");

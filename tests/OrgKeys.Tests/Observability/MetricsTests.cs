@@ -23,7 +23,8 @@ public sealed class AloneInTheProcess;
 [Collection(nameof(AloneInTheProcess))]
 public class MetricsTests : IAsyncLifetime
 {
-    private readonly OrgKeysApp _app = new(services: services => services.AddSingleton<IStartupFilter, PeerFromHeader>());
+    // Off the public port unless asked for (issue 14): this machine is listed.
+    private readonly OrgKeysApp _app = new(new() { ["OrgKeys:Metrics:AllowedAddresses:0"] = "127.0.0.1" }, services => services.AddSingleton<IStartupFilter, PeerFromHeader>());
     private HttpClient _alice = null!;
     private int _org;
     private string _adminKey = null!;

@@ -6,9 +6,9 @@ using OrgKeys.Tests.Infrastructure;
 
 namespace OrgKeys.Tests.Organizations;
 
-public class OrganizationTests : IAsyncLifetime
+public class OrganizationTests(SharedApp shared) : IClassFixture<SharedApp>, IAsyncLifetime
 {
-    private readonly OrgKeysApp _app = new();
+    private readonly OrgKeysApp _app = shared.App;
     private int _alice;
     private HttpClient _admin = null!;
     private int _org;
@@ -16,11 +16,12 @@ public class OrganizationTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        await _app.ResetAsync();
         (_alice, _admin) = await _app.SignedInUserAsync("alice");
         (_org, _adminKey) = await OrgKeysApp.CreateOrganizationAsync(_admin);
     }
 
-    public async Task DisposeAsync() => await _app.DisposeAsync();
+    public Task DisposeAsync() => Task.CompletedTask;
 
     private Task<int> OrganizationCountAsync() => _app.WithDbAsync(db => db.Organizations.CountAsync());
 

@@ -9,7 +9,7 @@ namespace OrgKeys.Tests.Security;
 /// Found by the fuzzer: a NUL (U+0000) in a login name reached PostgreSQL, which refuses it, and the
 /// answer was a 500. Every string a client sends is checked for it before any query.
 /// </summary>
-public class NulCharacterTests : WhiteLabelFixture
+public class NulCharacterTests(SharedApp shared) : WhiteLabelFixture(shared), IClassFixture<SharedApp>
 {
     [Theory]
     [InlineData("alice\u0000")]

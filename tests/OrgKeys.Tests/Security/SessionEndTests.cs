@@ -7,21 +7,22 @@ using OrgKeys.Users;
 namespace OrgKeys.Tests.Security;
 
 /// <summary>Logging out, changing the password and disabling a user end that user's JWTs at once.</summary>
-public class SessionEndTests : IAsyncLifetime
+public class SessionEndTests(SharedApp shared) : IClassFixture<SharedApp>, IAsyncLifetime
 {
     private const string NewPassword = "a different, equally long passphrase";
-    private readonly OrgKeysApp _app = new();
+    private readonly OrgKeysApp _app = shared.App;
     private string _first = null!;
     private string _second = null!;
 
     public async Task InitializeAsync()
     {
+        await _app.ResetAsync();
         await _app.CreateUserAsync("alice");
         _first = await _app.LoginAsync("alice");
         _second = await _app.LoginAsync("alice");
     }
 
-    public async Task DisposeAsync() => await _app.DisposeAsync();
+    public Task DisposeAsync() => Task.CompletedTask;
 
     private async Task<HttpStatusCode> StatusAsync(string token)
     {

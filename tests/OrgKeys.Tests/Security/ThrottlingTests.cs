@@ -7,7 +7,7 @@ namespace OrgKeys.Tests.Security;
 /// <summary>Guessing passwords and flooding invalid credentials are slowed down and refused, the same way for every account.</summary>
 public class ThrottlingTests : IAsyncLifetime
 {
-    private readonly OrgKeysApp _app = new(new() { ["OrgKeys:Throttle:FailedCredentialsPerWindow"] = "10" });
+    private readonly OrgKeysApp _app = new(new() { ["OrgKeys:Throttle:FailedCredentialsPerWindow"] = "10" }) { RealPasswordHashing = true };
     private HttpClient _anonymous = null!;
 
     public async Task InitializeAsync()

@@ -6,18 +6,18 @@ using OrgKeys.Tests.Infrastructure;
 namespace OrgKeys.Tests.Users;
 
 /// <summary><c>/v1/api-user-create</c> on a server where an operator turned sign-up on.</summary>
-public class SignupTests : IAsyncLifetime
+public class SignupTests(SignupApp shared) : IClassFixture<SignupApp>, IAsyncLifetime
 {
-    private readonly OrgKeysApp _app = new(new() { ["OrgKeys:Signup:Enabled"] = "true" });
+    private readonly OrgKeysApp _app = shared.App;
     private HttpClient _anonymous = null!;
 
-    public Task InitializeAsync()
+    public async Task InitializeAsync()
     {
+        await _app.ResetAsync();
         _anonymous = _app.CreateClient();
-        return Task.CompletedTask;
     }
 
-    public async Task DisposeAsync() => await _app.DisposeAsync();
+    public Task DisposeAsync() => Task.CompletedTask;
 
     private Task<HttpResponseMessage> SignUpAsync(string username = "mallory", string email = "mallory@example.com",
         string password = OrgKeysApp.Password, bool? privacyPolicy = true) =>
@@ -74,3 +74,6 @@ public class SignupTests : IAsyncLifetime
         Assert.Equal(1, await _app.WithDbAsync(db => db.Users.CountAsync()));
     }
 }
+
+/// <summary>A host with sign-up on and the real password hash: sign-up is about passwords.</summary>
+public sealed class SignupApp() : SharedApp(new OrgKeysApp(new() { ["OrgKeys:Signup:Enabled"] = "true" }) { RealPasswordHashing = true });

@@ -7,9 +7,9 @@ using OrgKeys.Tests.Infrastructure;
 namespace OrgKeys.Tests.Users;
 
 /// <summary>The signed-in user: <c>/v1/api/user</c>, their organizations, and logging in.</summary>
-public class UserTests : IAsyncLifetime
+public class UserTests(RealPasswordsApp shared) : IClassFixture<RealPasswordsApp>, IAsyncLifetime
 {
-    private readonly OrgKeysApp _app = new();
+    private readonly OrgKeysApp _app = shared.App;
     private int _alice;
     private DateTime _created;
     private DateTime _loggedIn;
@@ -17,6 +17,7 @@ public class UserTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        await _app.ResetAsync();
         _created = _app.AdvanceToWholeSecond();
         _alice = await _app.CreateUserAsync("alice", "Alice@Example.com");
         _app.Time.Advance(TimeSpan.FromMinutes(1));
@@ -24,7 +25,7 @@ public class UserTests : IAsyncLifetime
         _client = _app.ClientWithJwt(await _app.LoginAsync("alice"));
     }
 
-    public async Task DisposeAsync() => await _app.DisposeAsync();
+    public Task DisposeAsync() => Task.CompletedTask;
 
     private async Task<HttpResponseMessage> LoginAsync(string username, string password) =>
         await _app.CreateClient().PostAsJsonAsync("/v1/api-login", new { username, password });
@@ -173,3 +174,6 @@ public class UserTests : IAsyncLifetime
         Assert.False(await _app.WithDbAsync(db => db.Users.AnyAsync(u => u.Username == "mallory")));
     }
 }
+
+/// <summary>A host with the real password hash, for the tests about passwords.</summary>
+public sealed class RealPasswordsApp() : SharedApp(new OrgKeysApp { RealPasswordHashing = true });

@@ -8,7 +8,7 @@ using OrgKeys.WhiteLabels;
 namespace OrgKeys.Tests.WhiteLabels;
 
 /// <summary>The white label admin endpoints: who may call them, and what they do with good and bad input.</summary>
-public class WhiteLabelEndpointTests : WhiteLabelFixture
+public class WhiteLabelEndpointTests(SharedApp shared) : WhiteLabelFixture(shared), IClassFixture<SharedApp>
 {
     /// <summary>Every white label endpoint, as a request on white label 1 touching <see cref="WhiteLabelFixture.Inner"/>.</summary>
     private IEnumerable<(string Name, Func<HttpClient, Task<HttpResponseMessage>> Call)> Endpoints() =>

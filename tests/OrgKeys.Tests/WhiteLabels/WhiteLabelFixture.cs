@@ -10,10 +10,28 @@ namespace OrgKeys.Tests.WhiteLabels;
 /// alice administers white label 1 (admin organization <see cref="AdminOrg"/>, where mike is a member)
 /// with inner organizations <see cref="Inner"/> (admin ivan) and <see cref="Inner2"/>; wendy administers
 /// white label 2 with inner organization <see cref="OtherInner"/>; olga administers the ordinary <see cref="Ordinary"/>.
+/// Given a <see cref="SharedApp"/> (a class fixture) the world is rebuilt per test on one host reset
+/// in between, at the cost of a few API calls; otherwise each test has a host of its own.
 /// </summary>
-public abstract class WhiteLabelFixture(Dictionary<string, string?>? settings = null) : IAsyncLifetime
+public abstract class WhiteLabelFixture : IAsyncLifetime
 {
-    protected OrgKeysApp App { get; } = new(settings);
+    private readonly bool _ownsApp;
+
+    protected WhiteLabelFixture(Dictionary<string, string?>? settings = null)
+    {
+        App = new(settings);
+        _ownsApp = true;
+    }
+
+    /// <param name="shared">The class's host: reset before each test, then the world is rebuilt on it.</param>
+    /// <param name="overloadTag">Unused: it only keeps <c>WhiteLabelFixture(new() { … })</c> meaning settings, not a host.</param>
+    protected WhiteLabelFixture(ISharedHost shared, bool overloadTag = true)
+    {
+        _ = overloadTag;
+        App = shared.App;
+    }
+
+    protected OrgKeysApp App { get; }
     protected HttpClient Alice { get; private set; } = null!;
     protected HttpClient Ivan { get; private set; } = null!;
     protected HttpClient Mike { get; private set; } = null!;
@@ -33,6 +51,11 @@ public abstract class WhiteLabelFixture(Dictionary<string, string?>? settings = 
 
     public virtual async Task InitializeAsync()
     {
+        if (!_ownsApp)
+        {
+            await App.ResetAsync();
+        }
+
         (AliceId, Alice) = await App.SignedInUserAsync("alice");
         (IvanId, Ivan) = await App.SignedInUserAsync("ivan");
         (_, Mike) = await App.SignedInUserAsync("mike");
@@ -53,7 +76,13 @@ public abstract class WhiteLabelFixture(Dictionary<string, string?>? settings = 
         (Ordinary, _) = await OrgKeysApp.CreateOrganizationAsync(Olga, "Ordinary");
     }
 
-    public async Task DisposeAsync() => await App.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        if (_ownsApp)
+        {
+            await App.DisposeAsync();
+        }
+    }
 
     protected string WhiteLabelPath(int adminOrg = 0) => $"/v1/api/organizations/{(adminOrg == 0 ? AdminOrg : adminOrg)}/whitelabel";
 

@@ -6,7 +6,7 @@ using OrgKeys.Tests.Infrastructure;
 namespace OrgKeys.Tests.WhiteLabels;
 
 /// <summary><c>whitelabelAdminAddOrganizationApiKey</c> and the keys it mints: time, visibility, reach, attribution.</summary>
-public class WhiteLabelKeyTests : WhiteLabelFixture
+public class WhiteLabelKeyTests(SharedApp shared) : WhiteLabelFixture(shared), IClassFixture<SharedApp>
 {
     private Task<HttpStatusCode> StatusWithKeyAsync(string key, string path) => StatusAsync(App.ClientWithKey(key), path);
 
@@ -223,7 +223,7 @@ public class WhiteLabelKeyTests : WhiteLabelFixture
 }
 
 /// <summary>Behind a reverse proxy, a white label key says on whose behalf it acts.</summary>
-public class WhiteLabelForwardAuthTests : WhiteLabelFixture
+public class WhiteLabelForwardAuthTests(SharedApp shared) : WhiteLabelFixture(shared), IClassFixture<SharedApp>
 {
     [Fact]
     public async Task ForwardAuth_NamesTheWhiteLabelAndItsAdmin_ForAWhiteLabelKeyOnly()

@@ -1,8 +1,8 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using OrgKeys.ApiKeys;
 using OrgKeys.Data;
 using OrgKeys.Data.Entities;
-using OrgKeys.Organizations;
 
 namespace OrgKeys.Authentication.Caching;
 
@@ -17,7 +17,7 @@ public sealed record CachedUser(bool Disabled, int SessionVersion)
 
 /// <summary>
 /// What the hot path learned from the database: API keys by their HMAC, unknown keys (briefly),
-/// users' session state and membership roles, and organizations as <c>getOrganizationInfo</c> shows them. Bounded, and each entry lives at most
+/// users' session state and membership roles. Bounded, and each entry lives at most
 /// <c>OrgKeys:AuthCache:Lifetime</c>; expiry and revocation are judged on every use.
 /// <para>
 /// Correctness rests on two rules. A change is applied here after it is committed
@@ -34,24 +34,26 @@ public sealed class AuthCache
     private long _generation;
     private volatile bool _enabled;
 
-    public AuthCache(IConfiguration configuration, ILogger<AuthCache> logger)
+    public AuthCache(IOptions<AuthCacheOptions> options, ILogger<AuthCache> logger)
     {
         _logger = logger;
-        var capacity = configuration.GetValue("OrgKeys:AuthCache:Capacity", 100_000);
-        var lifetime = configuration.GetValue("OrgKeys:AuthCache:Lifetime", TimeSpan.FromMinutes(1));
+        var (capacity, lifetime) = (options.Value.Capacity, options.Value.Lifetime);
         ApiKeys = new(capacity, lifetime);
         UnknownKeys = new(capacity, lifetime);
         Users = new(capacity, lifetime);
         Memberships = new(capacity, lifetime);
-        Organizations = new(capacity, lifetime);
     }
+
+    /// <summary>
+    /// Raised by <see cref="Apply"/> after this cache applied a change (the generation already moved on),
+    /// for caches kept elsewhere that derive from the same facts (the organization view).
+    /// </summary>
+    public event Action<AuthChange>? Applied;
 
     internal BoundedCache<CacheKey, CachedApiKey> ApiKeys { get; }
     internal BoundedCache<CacheKey, bool> UnknownKeys { get; }
     internal BoundedCache<int, CachedUser> Users { get; }
     internal BoundedCache<(int OrganizationId, int UserId), OrganizationRole?> Memberships { get; }
-    /// <summary>Live organizations with their members; every change to either is an <see cref="AuthChange"/>.</summary>
-    internal BoundedCache<int, OrganizationDto> Organizations { get; }
 
     /// <summary>
     /// On only while changes made by other nodes are sure to arrive: always on SQLite, and on
@@ -124,16 +126,13 @@ public sealed class AuthCache
             case AuthChangeKind.Organization:
                 ApiKeys.RemoveWhere((_, k) => k.Key.OrganizationId == id);
                 Memberships.RemoveWhere((m, _) => m.OrganizationId == id);
-                Organizations.Remove(id);
                 break;
             case AuthChangeKind.Membership:
                 Memberships.Remove((id, change.OtherId));
-                Organizations.Remove(id);
                 break;
             case AuthChangeKind.User:
                 Users.Remove(id);
                 Memberships.RemoveWhere((m, _) => m.UserId == id);
-                Organizations.RemoveWhere((_, o) => o.Users.Any(u => u.Id == id));
                 break;
             case AuthChangeKind.KeyCreated:
                 UnknownKeys.Clear();
@@ -143,9 +142,10 @@ public sealed class AuthCache
                 UnknownKeys.Clear();
                 Users.Clear();
                 Memberships.Clear();
-                Organizations.Clear();
                 break;
         }
+
+        Applied?.Invoke(change);
     }
 
     /// <summary>
@@ -157,6 +157,7 @@ public sealed class AuthCache
         Apply(change);
         if (db.Provider() != DatabaseProvider.Postgres)
         {
+            await SqliteChangeLog.AppendAsync(change, db); // other processes on the file (the CLI, a server) poll it
             return;
         }
 

@@ -15,6 +15,10 @@ internal sealed class AuthChangeListener(AuthCache cache, IServiceScopeFactory s
 {
     private static readonly TimeSpan Ping = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
+    private volatile bool _connected;
+
+    /// <summary>The LISTEN connection is up (PostgreSQL only): what readiness reports.</summary>
+    public bool Connected => _connected;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -47,6 +51,7 @@ internal sealed class AuthChangeListener(AuthCache cache, IServiceScopeFactory s
             }
             finally
             {
+                _connected = false;
                 cache.Enabled = false;
             }
 
@@ -73,6 +78,7 @@ internal sealed class AuthChangeListener(AuthCache cache, IServiceScopeFactory s
         }
 
         cache.Enabled = true;
+        _connected = true;
         logger.LogInformation("Listening for auth changes on channel " + AuthCache.Channel);
         while (true)
         {

@@ -1,13 +1,14 @@
 using System.Net;
 using System.Net.Http.Json;
+using OrgKeys.Tests.HotPath;
 using OrgKeys.Tests.Infrastructure;
 
-namespace OrgKeys.Tests.HotPath;
+namespace OrgKeys.Tests.ForwardAuth;
 
-public class ForwardAuthTests : IAsyncLifetime
+public class ForwardAuthTests(SharedApp shared) : IClassFixture<SharedApp>, IAsyncLifetime
 {
     private const string Check = "/v1/auth/check";
-    private readonly OrgKeysApp _app = new();
+    private readonly OrgKeysApp _app = shared.App;
     private HttpClient _alice = null!;
     private int _aliceId;
     private int _org;
@@ -15,12 +16,13 @@ public class ForwardAuthTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        await _app.ResetAsync();
         await _app.WaitForCacheAsync();
         (_aliceId, _alice) = await _app.SignedInUserAsync("alice");
         (_org, _adminKey) = await OrgKeysApp.CreateOrganizationAsync(_alice);
     }
 
-    public async Task DisposeAsync() => await _app.DisposeAsync();
+    public Task DisposeAsync() => Task.CompletedTask;
 
     private static string Header(HttpResponseMessage response, string name) =>
         response.Headers.TryGetValues(name, out var values) ? string.Join(",", values) : "";

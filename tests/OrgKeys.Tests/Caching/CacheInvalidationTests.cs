@@ -2,26 +2,28 @@ using System.Net;
 using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using OrgKeys.Authentication.Caching;
+using OrgKeys.Tests.HotPath;
 using OrgKeys.Tests.Infrastructure;
 
-namespace OrgKeys.Tests.HotPath;
+namespace OrgKeys.Tests.Caching;
 
 /// <summary>Every change that takes a right away is in force on the next request, however warm the cache.</summary>
-public class CacheInvalidationTests : IAsyncLifetime
+public class CacheInvalidationTests(SharedApp shared) : IClassFixture<SharedApp>, IAsyncLifetime
 {
-    private readonly OrgKeysApp _app = new();
+    private readonly OrgKeysApp _app = shared.App;
     private HttpClient _admin = null!;
     private int _org;
     private string _adminKey = null!;
 
     public async Task InitializeAsync()
     {
+        await _app.ResetAsync();
         await _app.WaitForCacheAsync();
         (_, _admin) = await _app.SignedInUserAsync("alice");
         (_org, _adminKey) = await OrgKeysApp.CreateOrganizationAsync(_admin);
     }
 
-    public async Task DisposeAsync() => await _app.DisposeAsync();
+    public Task DisposeAsync() => Task.CompletedTask;
 
     private async Task<HttpStatusCode> GetOrganizationAsync(HttpClient client) =>
         (await client.GetAsync($"/v1/api/organizations/{_org}")).StatusCode;

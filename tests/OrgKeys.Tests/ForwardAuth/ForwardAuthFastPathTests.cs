@@ -4,9 +4,10 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using OrgKeys.Authentication;
+using OrgKeys.Tests.HotPath;
 using OrgKeys.Tests.Infrastructure;
 
-namespace OrgKeys.Tests.HotPath;
+namespace OrgKeys.Tests.ForwardAuth;
 
 /// <summary>
 /// <c>/v1/auth/check</c> answers a cached API key without ASP.NET Core's authentication and
@@ -245,7 +246,7 @@ public class ForwardAuthFastPathTests
         return transcript;
     }
 
-    private static async Task<string> DescribeAsync(string label, HttpResponseMessage response)
+    internal static async Task<string> DescribeAsync(string label, HttpResponseMessage response)
     {
         var text = new StringBuilder().Append(label).Append(" => ").Append((int)response.StatusCode);
         var headers = response.Headers.Concat(response.Content.Headers)

@@ -1,10 +1,12 @@
 using Microsoft.Extensions.DependencyInjection;
 using OrgKeys.ApiKeys;
+using OrgKeys.Authentication;
 using OrgKeys.Authentication.Caching;
 using OrgKeys.Data.Entities;
+using OrgKeys.Tests.HotPath;
 using OrgKeys.Tests.Infrastructure;
 
-namespace OrgKeys.Tests.HotPath;
+namespace OrgKeys.Tests.Caching;
 
 public class AuthCacheTests
 {
@@ -25,11 +27,11 @@ public class AuthCacheTests
         await app.SettleAsync();
         await using var scope = app.Services.CreateAsyncScope();
         var verifier = scope.ServiceProvider.GetRequiredService<ApiKeyVerifier>();
-        Assert.NotNull((await verifier.VerifyAsync(key, scope.ServiceProvider, default)).Key);
+        Assert.NotNull((await verifier.VerifyAsync(key, scope.ServiceProvider, default)).Caller);
         var before = app.Commands.Count;
         for (var i = 0; i < 100; i++)
         {
-            Assert.NotNull((await verifier.VerifyAsync(key, scope.ServiceProvider, default)).Key);
+            Assert.NotNull((await verifier.VerifyAsync(key, scope.ServiceProvider, default)).Caller);
         }
 
         Assert.Equal(before, app.Commands.Count);
@@ -48,7 +50,7 @@ public class AuthCacheTests
         var before = app.Commands.Count;
         for (var i = 0; i < 50; i++)
         {
-            Assert.Equal(ApiKeyVerifier.InvalidKey, (await verifier.VerifyAsync(madeUp, scope.ServiceProvider, default)).Failure);
+            Assert.Equal(Refusal.UnknownApiKey.Message, (await verifier.VerifyAsync(madeUp, scope.ServiceProvider, default)).Refusal?.Message);
         }
 
         Assert.Equal(before + 1, app.Commands.Count);
@@ -72,8 +74,8 @@ public class AuthCacheTests
         var verifier = scope.ServiceProvider.GetRequiredService<ApiKeyVerifier>();
         foreach (var key in keys)
         {
-            Assert.NotNull((await verifier.VerifyAsync(key, scope.ServiceProvider, default)).Key);
-            Assert.Null((await verifier.VerifyAsync(MadeUpKey(), scope.ServiceProvider, default)).Key);
+            Assert.NotNull((await verifier.VerifyAsync(key, scope.ServiceProvider, default)).Caller);
+            Assert.Null((await verifier.VerifyAsync(MadeUpKey(), scope.ServiceProvider, default)).Caller);
             Assert.InRange(app.Cache().ApiKeys.Count, 1, 8);
             Assert.InRange(app.Cache().UnknownKeys.Count, 1, 8);
         }
@@ -81,7 +83,7 @@ public class AuthCacheTests
         // Still correct after evictions: every key verifies.
         foreach (var key in keys)
         {
-            Assert.NotNull((await verifier.VerifyAsync(key, scope.ServiceProvider, default)).Key);
+            Assert.NotNull((await verifier.VerifyAsync(key, scope.ServiceProvider, default)).Caller);
         }
     }
 
@@ -125,7 +127,6 @@ public class AuthCacheTests
 
     private static AuthCache NewCache()
     {
-        var configuration = new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build();
-        return new AuthCache(configuration, Microsoft.Extensions.Logging.Abstractions.NullLogger<AuthCache>.Instance) { Enabled = true };
+        return new AuthCache(Microsoft.Extensions.Options.Options.Create(new AuthCacheOptions()), Microsoft.Extensions.Logging.Abstractions.NullLogger<AuthCache>.Instance) { Enabled = true };
     }
 }

@@ -1,0 +1,95 @@
+using Microsoft.EntityFrameworkCore;
+using OrgKeys.Audit;
+using OrgKeys.Authentication.Caching;
+using OrgKeys.Data;
+using OrgKeys.Data.Entities;
+using OrgKeys.Organizations;
+using OrgKeys.Users;
+
+namespace OrgKeys.Members;
+
+public enum MemberChange
+{
+    Done,
+    NoSuchUser,
+    NotAMember,
+    AlreadyAMember,
+    LastAdmin,
+}
+
+/// <summary>Adds, removes and re-roles members, keeping at least one admin, and records who did.</summary>
+public sealed class MemberService(OrgKeysDbContext db, ActiveUsers users, AuditLog audit, AuthCache cache, TimeProvider time)
+{
+    public async Task<MemberChange> AddAsync(int organizationId, string usernameOrEmail, OrganizationRole role, Actor actor, CancellationToken cancellationToken)
+    {
+        if (await users.ByUsernameOrEmailAsync(usernameOrEmail, cancellationToken) is not { } userId)
+        {
+            return MemberChange.NoSuchUser;
+        }
+
+        if (await db.Members.AnyAsync(m => m.OrganizationId == organizationId && m.UserId == userId, cancellationToken))
+        {
+            return MemberChange.AlreadyAMember;
+        }
+
+        db.Members.Add(new OrganizationMember { OrganizationId = organizationId, UserId = userId, Role = role, Added = time.GetUtcNow().UtcDateTime });
+        audit.Add(AuditActions.MemberAdd, organizationId, actor, userId: userId, detail: OrganizationRoles.Name(role));
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            return MemberChange.AlreadyAMember;
+        }
+
+        await cache.PublishAsync(AuthChange.Membership(organizationId, userId), db);
+        return MemberChange.Done;
+    }
+
+    public Task<MemberChange> RemoveAsync(int organizationId, int userId, Actor actor, CancellationToken cancellationToken) =>
+        ChangeAsync(organizationId, userId, newRole: null, actor, cancellationToken);
+
+    public Task<MemberChange> SetRoleAsync(int organizationId, int userId, OrganizationRole role, Actor actor, CancellationToken cancellationToken) =>
+        ChangeAsync(organizationId, userId, role, actor, cancellationToken);
+
+    /// <summary>
+    /// Removes (no <paramref name="newRole"/>) or re-roles one member under a lock on the organization
+    /// row, so two admins demoting each other at once cannot leave the organization with none.
+    /// </summary>
+    private async Task<MemberChange> ChangeAsync(int organizationId, int userId, OrganizationRole? newRole, Actor actor, CancellationToken cancellationToken)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await db.Organizations.Where(o => o.Id == organizationId)
+            .ExecuteUpdateAsync(s => s.SetProperty(o => o.Name, o => o.Name), cancellationToken);
+
+        var member = db.Members.Where(m => m.OrganizationId == organizationId && m.UserId == userId);
+        var current = await member.Select(m => (OrganizationRole?)m.Role).FirstOrDefaultAsync(cancellationToken);
+        if (current is null)
+        {
+            return MemberChange.NotAMember;
+        }
+
+        var removesAdmin = current == OrganizationRole.Admin && newRole != OrganizationRole.Admin;
+        if (removesAdmin && !await db.Members.AnyAsync(
+                m => m.OrganizationId == organizationId && m.Role == OrganizationRole.Admin && m.UserId != userId, cancellationToken))
+        {
+            return MemberChange.LastAdmin;
+        }
+
+        if (newRole is { } role)
+        {
+            await member.ExecuteUpdateAsync(s => s.SetProperty(m => m.Role, role), cancellationToken);
+            await audit.RecordAsync(AuditActions.MemberRole, organizationId, actor, cancellationToken, userId: userId, detail: OrganizationRoles.Name(role));
+        }
+        else
+        {
+            await member.ExecuteDeleteAsync(cancellationToken);
+            await audit.RecordAsync(AuditActions.MemberRemove, organizationId, actor, cancellationToken, userId: userId);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        await cache.PublishAsync(AuthChange.Membership(organizationId, userId), db);
+        return MemberChange.Done;
+    }
+}

@@ -1,0 +1,104 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using OrgKeys.ApiKeys;
+using OrgKeys.Authorization;
+using OrgKeys.Infrastructure;
+using OrgKeys.Organizations;
+using OrgKeys.Throttling;
+
+namespace OrgKeys.WhiteLabels;
+
+/// <summary>What minting a key for an inner organization needs.</summary>
+public sealed record InnerOrganizationKeyMinting(ApiKeyService Keys, IOptions<WhiteLabelOptions> Options, ILoggerFactory Loggers);
+
+/// <summary>
+/// <c>…/whitelabel/organizations/{innerOrganizationId}</c>: white label admins act on their inner
+/// organizations. Which inner organization, and that it is theirs, authorization has decided: one
+/// outside the caller's white label is a 404, like any other.
+/// </summary>
+public static partial class InnerOrganizationEndpoints
+{
+    /// <param name="inner">The <c>…/whitelabel/organizations/{innerOrganizationId}</c> group.</param>
+    public static RouteGroupBuilder MapInnerOrganizations(this RouteGroupBuilder inner)
+    {
+        var group = inner.MapGroup("").WithTags("Organizations");
+        group.MapGet("", GetOrganizationInfo).WithName("whitelabelAdminGetOrganizationInfo")
+            .WithSummary("White Label Admin - Get organization information").RequireAuthorization(Policies.InnerOrganizationAnyState);
+        group.MapDelete("", DeleteOrganization).WithName("whitelabelAdminDeleteOrganization")
+            .WithSummary("White Label Admin - Delete an organization").RequireAuthorization(Policies.InnerOrganization);
+        group.MapPost("/apiKeys", AddOrganizationApiKey).WithName("whitelabelAdminAddOrganizationApiKey")
+            .WithSummary("White Label Admin - Add organization API key").RequireAuthorization(Policies.InnerOrganization)
+            .CountsConflictAsRefusedCredential();
+        group.MapGet("/apiKeys", ListOrganizationApiKeys).WithName("whitelabelAdminListOrganizationApiKeys")
+            .WithSummary("White Label Admin - List the API keys minted for an organization")
+            .WithDescription($"Lists the live keys white label admins minted for the inner organization, masked. {WhiteLabelEndpoints.OrgKeysExtension}")
+            .RequireAuthorization(Policies.InnerOrganization);
+        group.MapDelete("/apiKeys/{apiKeyId:int}", RevokeOrganizationApiKey).WithName("whitelabelAdminRevokeOrganizationApiKey")
+            .WithSummary("White Label Admin - Revoke an API key minted for an organization")
+            .WithDescription($"Revokes a key white label admins minted for the inner organization. {WhiteLabelEndpoints.OrgKeysExtension}")
+            .RequireAuthorization(Policies.InnerOrganizationKey);
+        return inner;
+    }
+
+    public static async Task<Results<Ok<WhiteLabelOrganizationInfoResponse>, NotFound<ApiError>>> GetOrganizationInfo(
+        InnerOrganizationAccess inner, OrganizationService organizations, CancellationToken cancellationToken, bool? includeDeleted = null) =>
+        await organizations.ListAsync(organizations.ById(inner.OrganizationId), includeDeleted ?? false, cancellationToken) is [var organization]
+            ? TypedResults.Ok(WhiteLabelOrganizationInfoResponse.From(organization))
+            : ApiResults.NotFound("Organization not found.");
+
+    /// <summary>Soft delete: the inner organization and every key of it stop working at once.</summary>
+    public static async Task<Results<Ok<ApiOk>, NotFound<ApiError>>> DeleteOrganization(
+        InnerOrganizationAccess inner, OrganizationService organizations, CancellationToken cancellationToken) =>
+        await organizations.DeleteAsync(inner.OrganizationId, inner.Actor, cancellationToken)
+            ? ApiResults.Ok()
+            : ApiResults.NotFound("Organization not found.");
+
+    /// <summary>
+    /// The seed endpoint: a temporary key that acts as the inner organization, hidden from it, and
+    /// recorded as minted on behalf of the white label by the calling admin.
+    /// </summary>
+    public static async Task<Results<Ok<AddApiKeyResponse>, BadRequest<ApiError>, NotFound<ApiError>, Conflict<ApiError>>> AddOrganizationApiKey(
+        AddOrganizationApiKeyRequest request, InnerOrganizationAccess inner, [AsParameters] InnerOrganizationKeyMinting services,
+        CancellationToken cancellationToken)
+    {
+        var (newKey, error) = NewApiKey.From(request);
+        if (newKey is null)
+        {
+            return ApiResults.BadRequest(error!);
+        }
+
+        var maxTtl = services.Options.Value.MaxKeyTtlSeconds;
+        if (request.Ttl > maxTtl)
+        {
+            return ApiResults.BadRequest($"'ttl' must be a whole number of seconds from 1 to {maxTtl} for a white label key.");
+        }
+
+        newKey = newKey with { Ttl = newKey.Ttl ?? TimeSpan.FromSeconds(WhiteLabelOptions.DefaultKeyTtlSeconds) };
+        var (outcome, id, secret) = await services.Keys.CreateAsync(inner.OrganizationId, newKey, inner.Actor, cancellationToken);
+        if (outcome == CreateKeyOutcome.Conflict)
+        {
+            return ApiResults.Conflict(ApiKeyResults.InUse);
+        }
+
+        var logger = services.Loggers.CreateLogger(typeof(WhiteLabelEndpoints));
+        LogKeyMinted(logger, id, inner.OrganizationId, inner.WhiteLabelId, inner.Actor.UserId, inner.Actor.ApiKeyId);
+        return TypedResults.Ok(new AddApiKeyResponse(id, secret));
+    }
+
+    /// <remarks>Its 404 (an organization outside the white label) comes from authorization.</remarks>
+    public static async Task<Results<Ok<ListOrganizationApiKeysResponse>, NotFound<ApiError>>> ListOrganizationApiKeys(
+        InnerOrganizationAccess inner, ApiKeyListing listing, CancellationToken cancellationToken) =>
+        TypedResults.Ok(new ListOrganizationApiKeysResponse(
+            await listing.ListAsync(KeyScope.MintedBy(inner.WhiteLabelId, inner.OrganizationId), cancellationToken)));
+
+    public static async Task<Results<Ok<ApiOk>, NotFound<ApiError>>> RevokeOrganizationApiKey(
+        int apiKeyId, InnerOrganizationAccess inner, ApiKeyService keys, CancellationToken cancellationToken) =>
+        await keys.RevokeAsync(KeyScope.MintedBy(inner.WhiteLabelId, inner.OrganizationId), apiKeyId, inner.Actor,
+            mayRevokeAny: true, cancellationToken) == RevokeKeyOutcome.Revoked
+            ? ApiResults.Ok()
+            : ApiResults.NotFound(ApiKeyResults.NotFound);
+
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "White label {WhiteLabelId} minted API key {ApiKeyId} for organization {OrganizationId} on behalf of user {UserId} / key {ByApiKeyId}")]
+    private static partial void LogKeyMinted(ILogger logger, int apiKeyId, int organizationId, int whiteLabelId, int? userId, int? byApiKeyId);
+}
