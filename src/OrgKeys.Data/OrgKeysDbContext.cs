@@ -18,9 +18,16 @@ public class OrgKeysDbContext(DbContextOptions<OrgKeysDbContext> options)
     public DbSet<ApiKeyExposure> ApiKeyExposures => Set<ApiKeyExposure>();
     public DbSet<ApiKeyPolicy> ApiKeyPolicies => Set<ApiKeyPolicy>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+    public DbSet<OAuthApplication> OAuthApplications => Set<OAuthApplication>();
+    public DbSet<OAuthAuthorization> OAuthAuthorizations => Set<OAuthAuthorization>();
+    public DbSet<OAuthToken> OAuthTokens => Set<OAuthToken>();
 
-    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        // OpenIddict's tables (OpenIddictApplications, …) with int keys and our OAuth entity types.
+        modelBuilder.UseOpenIddict<OAuthApplication, OAuthAuthorization, OAuthScope, OAuthToken, int>();
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(OrgKeysDbContext).Assembly);
+    }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

@@ -12,6 +12,7 @@ using OrgKeys.Data.Entities;
 using OrgKeys.Health;
 using OrgKeys.Infrastructure;
 using OrgKeys.Members;
+using OrgKeys.OAuth;
 using OrgKeys.Organizations;
 using OrgKeys.Secrets;
 using OrgKeys.SecretScanning;
@@ -33,6 +34,7 @@ internal static class OrgKeysServices
         services.AddDataProtection().PersistKeysToDbContext<OrgKeysDbContext>().SetApplicationName("OrgKeys");
         services.SealKeyRingWithServerSecret();
         services.AddOrgKeysAuth();
+        services.AddOrgKeysOAuth();
         services.AddHostedService<SqliteChangeLog>();
         services.AddTransient<SqliteBackup>();
         services.AddTransient<SqliteRestore>();

@@ -2,6 +2,7 @@ using OrgKeys;
 using OrgKeys.Cli;
 using OrgKeys.ForwardAuth;
 using OrgKeys.Infrastructure;
+using OrgKeys.OAuth;
 using OrgKeys.Observability;
 using OrgKeys.Throttling;
 
@@ -35,11 +36,13 @@ app.UseApiErrors();
 app.UseNulFreeQueryStrings();
 app.UseCredentialFloodGuard();
 app.UseForwardAuthFastPath();
+app.UseOAuthServer();
 app.UseCookieForgeryGuard();
 app.UseAuthentication();
 app.UseAuthorization();
 
 app.MapOrgKeysApi();
+app.MapOAuth();
 app.MapForwardAuth();
 app.MapOrgKeysOpenApi();
 

@@ -45,7 +45,7 @@ internal static class AuthExtensions
         services.AddCredentialCarrier<ApiKeyCarrier>(AuthSchemes.ApiKey)
             .AddCredentialCarrier<JwtHeaderCarrier>(AuthSchemes.JwtHeader)
             .AddCredentialCarrier<JwtCookieCarrier>(AuthSchemes.JwtCookie)
-            .AddCredentialCarrier<BearerCarrier>(AuthSchemes.Bearer);
+            .AddCredentialCarrier<OAuth.OAuthBearerCarrier>(AuthSchemes.Bearer);
 
         return services.AddForwardAuth().AddOrgKeysAuthorization();
     }

@@ -26,6 +26,8 @@ public abstract record Caller
 
     /// <summary>Whether it acts on behalf of a white label, whose keys are temporary by design.</summary>
     public virtual bool ForWhiteLabel => false;
+    /// <summary>The <c>X-OrgKeys-Scopes</c> of a check: the space-separated OAuth scopes a token was granted.</summary>
+    public virtual string? Scope => null;
 
     /// <summary>From memory alone, its access when asked to act in <paramref name="wantedOrganization"/>; false when only the database can tell.</summary>
     public abstract bool TryResolveCached(int? wantedOrganization, AuthCache cache, DateTimeOffset now, out CallerAccess access);

@@ -21,6 +21,11 @@ public sealed class UserIdentity : CallerIdentity
         : base(user, new Claim(ClaimTypes.NameIdentifier, user.UserId.ToString(CultureInfo.InvariantCulture)), scheme) =>
         UserId = user.UserId;
 
+    /// <summary>A user acting through another kind of caller (an OAuth token they delegated).</summary>
+    public UserIdentity(Caller caller, int userId, string scheme)
+        : base(caller, new Claim(ClaimTypes.NameIdentifier, userId.ToString(CultureInfo.InvariantCulture)), scheme) =>
+        UserId = userId;
+
     private UserIdentity(UserIdentity other) : base(other) => UserId = other.UserId;
 
     public int UserId { get; }

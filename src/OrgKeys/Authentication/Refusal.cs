@@ -16,8 +16,8 @@ public sealed class Refusal(string message, AuthOutcome outcome)
     public static readonly Refusal ExpiredToken = new("Your JWT token has expired. Log in again.", AuthOutcome.Expired);
     public static readonly Refusal InvalidToken = new("Invalid JWT token.", AuthOutcome.Invalid);
     public static readonly Refusal SessionEnded = new("Your session has ended. Log in again.", AuthOutcome.SessionEnded);
-    public static readonly Refusal UnsupportedBearer =
-        new("OAuth access tokens (Authorization: Bearer) are not accepted by this server.", AuthOutcome.Unsupported);
+    public static readonly Refusal InvalidAccessToken = new("Invalid or expired access token.", AuthOutcome.Invalid);
+    public static readonly Refusal EndedAccessToken = new(InvalidAccessToken.Message, AuthOutcome.SessionEnded);
 
     private byte[]? _body;
 

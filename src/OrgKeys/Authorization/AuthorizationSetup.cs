@@ -11,6 +11,7 @@ internal static class AuthorizationSetup
         services.AddSingleton<IAuthorizationHandler, WhiteLabelAdminHandler>();
         services.AddSingleton<IAuthorizationHandler, UserRequirementHandler>();
         services.AddSingleton<IAuthorizationHandler, DurableCredentialHandler>();
+        services.AddSingleton<IAuthorizationHandler, OAuth.OAuthScopeHandler>();
         // After the two above: it builds on the organization and white label they resolve.
         services.AddSingleton<IAuthorizationHandler, InnerOrganizationHandler>();
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, ApiAuthorizationResultHandler>();

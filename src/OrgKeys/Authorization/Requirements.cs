@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authorization;
 using OrgKeys.Authentication;
 using OrgKeys.Authentication.Caching;
 using OrgKeys.Data.Entities;
+using OrgKeys.OAuth;
 using OrgKeys.Organizations;
 
 namespace OrgKeys.Authorization;
@@ -57,6 +58,12 @@ internal sealed class OrganizationRoleHandler(AccessLookup lookup) : Authorizati
             return apiKey.Key.OrganizationId == organizationId
                 ? new OrganizationAccess(organizationId, apiKey.Key.Role, null, apiKey.Key)
                 : null;
+        }
+
+        if (context.User.AsOAuthClient() is { } client)
+        {
+            // A client-credentials token acts as its client's organization, as an admin key would.
+            return client.OrganizationId == organizationId ? new OrganizationAccess(organizationId, OrganizationRole.Admin, null, null) : null;
         }
 
         if (context.User.AsUser() is not { } user)

@@ -27,6 +27,7 @@ public sealed record OperatorCommand(string Verb, IReadOnlyDictionary<string, st
         ["whitelabels list"] = [],
         ["backup"] = ["output"],
         ["restore"] = ["input"],
+        ["oauth rotate-keys"] = [],
     };
 
     public const string Usage = """
@@ -39,6 +40,7 @@ public sealed record OperatorCommand(string Verb, IReadOnlyDictionary<string, st
                OrgKeys whitelabels list [--json]
                OrgKeys backup --output FILE [--json]       (SQLite; while the server runs)
                OrgKeys restore --input FILE [--json]       (SQLite; into an empty data folder)
+               OrgKeys oauth rotate-keys [--json]
         """;
 
     /// <summary>Splits the arguments into the host's (for <c>serve</c>) and an operator command, or an error.</summary>
@@ -107,6 +109,7 @@ public sealed record OperatorCommand(string Verb, IReadOnlyDictionary<string, st
             "whitelabels list" => await ListWhiteLabelsAsync(provider.GetRequiredService<WhiteLabelService>()),
             "backup" => await provider.GetRequiredService<SqliteBackup>().CreateAsync(Options["output"], CancellationToken.None),
             "restore" => await provider.GetRequiredService<SqliteRestore>().RestoreAsync(Options["input"], CancellationToken.None),
+            "oauth rotate-keys" => await OAuth.RotateKeysCommand.RunAsync(provider),
             _ => (null, $"unknown command '{Verb}'"),
         };
         if (error is not null)

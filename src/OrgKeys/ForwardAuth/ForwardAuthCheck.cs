@@ -23,6 +23,9 @@ public sealed class ForwardAuthCheck(AuthCache cache, TimeProvider time)
     /// </summary>
     public const string OnBehalfOfHeader = "X-OrgKeys-On-Behalf-Of";
 
+    /// <summary>An OAuth access token's scopes, space-separated.</summary>
+    public const string ScopesHeader = "X-OrgKeys-Scopes";
+
     /// <summary>From memory alone: true with the access to name when the answer is a 204; false for a 403 or when only the database can tell.</summary>
     public bool TryAllowCached(Caller caller, in CheckQuery query, out CallerAccess access) =>
         caller.TryResolveCached(query.Organization, cache, time.GetUtcNow(), out access) && query.Refusal(access) is null;
@@ -43,6 +46,11 @@ public sealed class ForwardAuthCheck(AuthCache cache, TimeProvider time)
         if (caller.OnBehalfOf is { } onBehalfOf)
         {
             headers[OnBehalfOfHeader] = onBehalfOf;
+        }
+
+        if (caller.Scope is { } scope)
+        {
+            headers[ScopesHeader] = scope;
         }
 
         if (access is { OrganizationId: { } organizationId, Role: { } role })

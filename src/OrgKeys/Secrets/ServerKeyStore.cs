@@ -56,7 +56,7 @@ public sealed class ServerKeyStore(ServerSecret secret, TimeProvider time)
     private static Task<byte[]?> Find(OrgKeysDbContext db, string purpose, CancellationToken cancellationToken) =>
         db.ServerKeys.AsNoTracking().Where(k => k.Purpose == purpose).Select(k => k.Value).FirstOrDefaultAsync(cancellationToken);
 
-    private byte[] Seal(byte[] plaintext, string purpose)
+    internal byte[] Seal(byte[] plaintext, string purpose)
     {
         var output = new byte[AesGcm.NonceByteSizes.MaxSize + AesGcm.TagByteSizes.MaxSize + plaintext.Length];
         var nonce = output.AsSpan(0, AesGcm.NonceByteSizes.MaxSize);
@@ -67,7 +67,7 @@ public sealed class ServerKeyStore(ServerSecret secret, TimeProvider time)
         return output;
     }
 
-    private byte[] Unseal(byte[] sealedValue, string purpose)
+    internal byte[] Unseal(byte[] sealedValue, string purpose)
     {
         var nonce = sealedValue.AsSpan(0, AesGcm.NonceByteSizes.MaxSize);
         var tag = sealedValue.AsSpan(nonce.Length, AesGcm.TagByteSizes.MaxSize);
