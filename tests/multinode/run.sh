@@ -76,7 +76,12 @@ migrated_once() {
   [[ $(sql 'SELECT count(*) = count(DISTINCT "MigrationId") AND count(*) > 0 FROM "__EFMigrationsHistory"') == t ]]
 }
 check "the migrations are recorded once" migrated_once
-one_key_set() { [[ $(sql 'SELECT count(*) FROM "ServerKeys"') == 2 ]]; }
+# The JWT signing key and the secret check, and one generation of OAuth signing and encryption keys.
+one_key_set() {
+  [[ $(sql "SELECT count(*) FILTER (WHERE \"Purpose\" NOT LIKE 'oauth-%') = 2
+    AND count(*) FILTER (WHERE \"Purpose\" LIKE 'oauth-signing:%') = 1
+    AND count(*) FILTER (WHERE \"Purpose\" LIKE 'oauth-encryption:%') = 1 FROM \"ServerKeys\"") == t ]]
+}
 check "one set of shared server keys, whichever node created it" one_key_set
 no_crash() { ! grep -E -A5 "^crit:|Unhandled exception" "$work/a.log" "$work/b.log" >&2; }
 check "neither node crashed while starting" no_crash
