@@ -1,5 +1,6 @@
 using OrgKeys;
 using OrgKeys.Cli;
+using OrgKeys.Console;
 using OrgKeys.ForwardAuth;
 using OrgKeys.Infrastructure;
 using OrgKeys.Observability;
@@ -32,6 +33,7 @@ app.UseSecurityHeaders();
 app.UseOrgKeysMetrics();
 app.UseTrustedProxies();
 app.UseApiErrors();
+app.UseConsoleErrors();
 app.UseNulFreeQueryStrings();
 app.UseCredentialFloodGuard();
 app.UseForwardAuthFastPath();
@@ -42,6 +44,7 @@ app.UseAuthorization();
 app.MapOrgKeysApi();
 app.MapForwardAuth();
 app.MapOrgKeysOpenApi();
+app.MapConsole();
 
 await app.RunAsync();
 return 0;
