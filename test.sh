@@ -80,6 +80,11 @@ built=1
 dotnet build OrgKeys.slnx -c Release || { built=0; fail_step "dotnet build" 0; }
 
 if ((built)); then
+  # The browser tests drive Debian's Chromium (never `playwright install`, which downloads).
+  # shellcheck source=tests/lib.sh
+  source tests/lib.sh
+  ensure_commands chromium:chromium || fail_step "install chromium for the browser tests" 0
+
   section "xunit (SQLite)"
   run_xunit SQLite
 

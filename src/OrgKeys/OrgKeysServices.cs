@@ -7,6 +7,7 @@ using OrgKeys.Audit;
 using OrgKeys.Authentication;
 using OrgKeys.Authentication.Caching;
 using OrgKeys.Backup;
+using OrgKeys.Console;
 using OrgKeys.Data;
 using OrgKeys.Data.Entities;
 using OrgKeys.Health;
@@ -52,6 +53,8 @@ internal static class OrgKeysServices
         services.AddTrustedProxies();
         services.AddScoped<AuditLog>();
         services.AddScoped<LoginThrottle>();
+        services.AddScoped<PasswordSignIn>();
+        services.AddOrgKeysConsole();
         services.AddOptions<LoginThrottleOptions>().BindConfiguration(LoginThrottleOptions.Section)
             .Validate(o => o.LockoutAfter is >= 1 and <= 100, $"{LoginThrottleOptions.Section}:LockoutAfter must be from 1 to 100 (NIST SP 800-63B).")
             .ValidateOnStart();

@@ -1,5 +1,6 @@
 using OrgKeys;
 using OrgKeys.Cli;
+using OrgKeys.Console;
 using OrgKeys.ForwardAuth;
 using OrgKeys.Infrastructure;
 using OrgKeys.OAuth;
@@ -33,6 +34,7 @@ app.UseSecurityHeaders();
 app.UseOrgKeysMetrics();
 app.UseTrustedProxies();
 app.UseApiErrors();
+app.UseConsoleErrors();
 app.UseNulFreeQueryStrings();
 app.UseCredentialFloodGuard();
 app.UseForwardAuthFastPath();
@@ -45,6 +47,7 @@ app.MapOrgKeysApi();
 app.MapOAuth();
 app.MapForwardAuth();
 app.MapOrgKeysOpenApi();
+app.MapConsole();
 
 await app.RunAsync();
 return 0;

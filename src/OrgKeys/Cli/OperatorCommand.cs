@@ -114,11 +114,11 @@ public sealed record OperatorCommand(string Verb, IReadOnlyDictionary<string, st
         };
         if (error is not null)
         {
-            await Console.Error.WriteLineAsync($"error: {error}");
+            await System.Console.Error.WriteLineAsync($"error: {error}");
             return 1;
         }
 
-        await Console.Out.WriteLineAsync(Json
+        await System.Console.Out.WriteLineAsync(Json
             ? JsonSerializer.Serialize(result, JsonOptions)
             : string.Join(", ", result!.Select(p => $"{p.Key}: {(p.Value is IEnumerable<object> list ? string.Join(Environment.NewLine, list.Prepend("")) : p.Value)}")));
         return 0;

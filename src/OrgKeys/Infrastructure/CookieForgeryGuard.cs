@@ -24,7 +24,9 @@ public static class CookieForgeryGuard
         var body = ApiResults.Serialize(app.ApplicationServices, Refusal);
         return app.Use(async (http, next) =>
         {
-            if (NeedsProof(http.Request) && !IsJson(http.Request) && !await HasAntiforgeryTokenAsync(http))
+            // Pages (outside /v1) check their own antiforgery token after authentication, which the
+            // token is bound to, and answer 400 with the HTML error page.
+            if (ApiRoutes.IsApi(http) && NeedsProof(http.Request) && !IsJson(http.Request) && !await HasAntiforgeryTokenAsync(http))
             {
                 await ApiResults.WriteAsync(http, StatusCodes.Status415UnsupportedMediaType, body);
                 return;

@@ -2,24 +2,33 @@ namespace OrgKeys.Infrastructure;
 
 internal static class SecurityHeaders
 {
+    /// <summary>Pages load nothing from elsewhere, run no inline script, and post forms only to us.</summary>
+    public const string PagePolicy = "default-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'";
+
     /// <summary>
     /// API answers carry tokens, keys and personal data: no cache may keep them. No page of ours may
     /// be framed, and no response is sniffed into another type. Set as the response starts, so the
-    /// error handler's reset of the response cannot drop them.
+    /// error handler's reset of the response cannot drop them. Outside <see cref="ApiRoutes.Prefix"/>
+    /// (the web console) the content security policy is stricter; under it, it stays as it was.
     /// </summary>
     public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) =>
         app.Use((http, next) =>
         {
-            http.Response.OnStarting(static state =>
-            {
-                var headers = ((HttpResponse)state).Headers;
-                headers.CacheControl = "no-store";
-                headers.XContentTypeOptions = "nosniff";
-                headers.XFrameOptions = "DENY";
-                headers.ContentSecurityPolicy = "frame-ancestors 'none'";
-                headers["Referrer-Policy"] = "no-referrer";
-                return Task.CompletedTask;
-            }, http.Response);
+            http.Response.OnStarting(ApiRoutes.IsApi(http) ? s_api : s_page, http.Response);
             return next(http);
         });
+
+    private static readonly Func<object, Task> s_api = state => Set((HttpResponse)state, "frame-ancestors 'none'");
+    private static readonly Func<object, Task> s_page = state => Set((HttpResponse)state, PagePolicy);
+
+    private static Task Set(HttpResponse response, string policy)
+    {
+        var headers = response.Headers;
+        headers.CacheControl = "no-store";
+        headers.XContentTypeOptions = "nosniff";
+        headers.XFrameOptions = "DENY";
+        headers.ContentSecurityPolicy = policy;
+        headers["Referrer-Policy"] = "no-referrer";
+        return Task.CompletedTask;
+    }
 }

@@ -8,13 +8,11 @@ using OrgKeys.Throttling;
 namespace OrgKeys.Users;
 
 /// <summary>What signing in needs.</summary>
-public sealed record LoginServices(UserService Users, SessionTokens Tokens, LoginThrottle Throttle);
+public sealed record LoginServices(UserService Users, SessionTokens Tokens, LoginThrottle Throttle, PasswordSignIn SignIn);
 
 /// <summary><c>/v1/api-login</c> and <c>/v1/api-user-create</c>: the only endpoints without a credential.</summary>
 public static class LoginEndpoints
 {
-    private const string LoginFailed = "Invalid username, e-mail or password.";
-
     /// <param name="v1">The <c>/v1</c> group.</param>
     public static RouteGroupBuilder MapLogin(this RouteGroupBuilder v1)
     {
@@ -44,22 +42,13 @@ public static class LoginEndpoints
             return ApiResults.BadRequest("'password' is required.");
         }
 
-        var account = await services.Throttle.AccountAsync(request.Username, cancellationToken);
-        var verdict = await services.Throttle.CheckAsync(account, cancellationToken);
-        if (verdict.AccountWait is { } wait)
+        var outcome = await services.SignIn.SignInAsync(request.Username, request.Password, cancellationToken);
+        return outcome switch
         {
-            return services.Throttle.TooManyAttempts(wait);
-        }
-
-        var user = await services.Users.CheckPasswordAsync(request.Username, request.Password, cancellationToken);
-        if (user is null)
-        {
-            await services.Throttle.FailedAsync(account, cancellationToken);
-            return verdict.AddressWait is { } addressWait ? services.Throttle.TooManyAttempts(addressWait) : ApiResults.Unauthorized(LoginFailed);
-        }
-
-        await services.Throttle.SucceededAsync(account, cancellationToken);
-        return TypedResults.Ok(new LoginResponse(services.Tokens.Issue(user.Id, user.SessionVersion)));
+            { Wait: { } wait } => services.Throttle.TooManyAttempts(wait),
+            { User: { } user } => TypedResults.Ok(new LoginResponse(services.Tokens.Issue(user.Id, user.SessionVersion))),
+            _ => ApiResults.Unauthorized(PasswordSignIn.Failed),
+        };
     }
 
     /// <summary>Ends every session of the signed-in user at once (all their JWTs), and clears the cookie.</summary>

@@ -1,0 +1,46 @@
+using System.Reflection;
+using OrgKeys.Infrastructure;
+
+namespace OrgKeys.Console;
+
+/// <summary>The web console: Razor Pages at the site root, their stylesheet, and their HTML error page.</summary>
+internal static class ConsoleSetup
+{
+    public const string StylesheetPath = "/console.css";
+
+    public static IServiceCollection AddOrgKeysConsole(this IServiceCollection services)
+    {
+        services.AddRazorPages(o => o.RootDirectory = "/Console/Pages");
+        services.AddAntiforgery(o =>
+        {
+            o.Cookie.Name = "orgkeys-antiforgery";
+            o.Cookie.SameSite = SameSiteMode.Strict;
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            o.Cookie.HttpOnly = true;
+        });
+        return services;
+    }
+
+    /// <summary>Outside <see cref="ApiRoutes.Prefix"/>: errors and empty-bodied statuses render the error page, never a stack trace.</summary>
+    public static IApplicationBuilder UseConsoleErrors(this IApplicationBuilder app) =>
+        app.UseWhen(http => !ApiRoutes.IsApi(http), pages => pages
+            .UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = http => ErrorPage.WriteAsync(http, StatusCodes.Status500InternalServerError) })
+            .UseStatusCodePages(context => ErrorPage.WriteAsync(context.HttpContext, context.HttpContext.Response.StatusCode)));
+
+    public static IEndpointRouteBuilder MapConsole(this IEndpointRouteBuilder routes)
+    {
+        var css = ReadStylesheet();
+        routes.MapGet(StylesheetPath, () => Results.Text(css, "text/css; charset=utf-8")).ExcludeFromDescription();
+        routes.MapRazorPages();
+        return routes;
+    }
+
+    /// <summary>Embedded in the assembly, so the single-file publish serves it with no files beside it.</summary>
+    private static string ReadStylesheet()
+    {
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("OrgKeys.Console.console.css")
+            ?? throw new InvalidOperationException("The console stylesheet is not embedded.");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+}

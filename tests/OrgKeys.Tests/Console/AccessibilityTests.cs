@@ -1,0 +1,77 @@
+using System.Net.Http.Json;
+using Microsoft.Playwright;
+using OrgKeys.Tests.Infrastructure;
+using static OrgKeys.Tests.Console.ConsolePages;
+
+namespace OrgKeys.Tests.Console;
+
+/// <summary>axe (WCAG 2.2 AA and best practices) on every page and state of the console, and the offline API reference.</summary>
+[Collection(BrowserTests.Name)]
+public sealed class AccessibilityTests(BrowserHost host) : IClassFixture<BrowserHost>, IAsyncLifetime
+{
+    private readonly OrgKeysApp _app = host.App;
+
+    public async Task InitializeAsync()
+    {
+        await _app.ResetAsync();
+        await _app.CreateUserAsync("alice");
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public async Task SignInPage_EmptyWithErrorsAndThrottled_HasNoViolations()
+    {
+        var page = await host.NewPageAsync();
+        await page.GotoAsync("/signin");
+        await AssertNoAxeViolationsAsync(page, "the empty sign-in page");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#username-error")).ToHaveTextAsync("Enter your username or e-mail.");
+        await Assertions.Expect(page.Locator("#password-error")).ToHaveTextAsync("Enter your password.");
+        await AssertNoAxeViolationsAsync(page, "the sign-in page with validation errors");
+
+        using var api = _app.CreateClient();
+        for (var i = 0; i < 6; i++)
+        {
+            await api.PostAsJsonAsync("/v1/api-login", new { username = "alice", password = "wrong password, again" });
+        }
+
+        await SignInAsync(page, "alice", "still the wrong password");
+        await Assertions.Expect(page.Locator("#error-summary")).ToContainTextAsync("Too many failed sign-in attempts; try again in");
+        await AssertNoAxeViolationsAsync(page, "the sign-in page with the throttle message");
+    }
+
+    [Fact]
+    public async Task AccountAndErrorPages_HaveNoViolations()
+    {
+        var (_, alice) = await _app.SignedInUserAsync("carol");
+        await OrgKeysApp.CreateOrganizationAsync(alice, "Acme");
+        var page = await host.NewPageAsync();
+        await page.GotoAsync("/signin");
+        await SignInAsync(page, "carol");
+        await Assertions.Expect(page.GetByRole(AriaRole.Cell, new() { Name = "Acme" })).ToBeVisibleAsync();
+        await AssertNoAxeViolationsAsync(page, "the account page");
+
+        var missing = await page.GotoAsync("/no-such-page");
+        Assert.Equal(404, missing!.Status);
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Page not found");
+        await AssertNoAxeViolationsAsync(page, "the error page");
+    }
+
+    /// <summary>Issue 19: the API reference works offline, so everything it loads comes from OrgKeys itself.</summary>
+    [Fact]
+    public async Task Docs_LoadNothingFromElsewhere()
+    {
+        var page = await host.NewPageAsync();
+        var requests = new List<string>();
+        page.Request += (_, request) => requests.Add(request.Url);
+        var response = await page.GotoAsync("/v1/docs", new() { WaitUntil = WaitUntilState.NetworkIdle });
+
+        Assert.Equal(200, response!.Status);
+        Assert.True(requests.Count > 1, $"the docs made only {requests.Count} request(s)");
+        Assert.All(requests, url => Assert.True(
+            url.StartsWith(host.BaseUrl + "/", StringComparison.Ordinal) || url.StartsWith("data:", StringComparison.Ordinal),
+            $"{url} is not on {host.BaseUrl}"));
+    }
+}
