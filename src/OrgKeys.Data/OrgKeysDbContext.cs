@@ -10,6 +10,7 @@ public class OrgKeysDbContext(DbContextOptions<OrgKeysDbContext> options)
     public DbSet<User> Users => Set<User>();
     public DbSet<Organization> Organizations => Set<Organization>();
     public DbSet<OrganizationMember> Members => Set<OrganizationMember>();
+    public DbSet<OrganizationInvitation> Invitations => Set<OrganizationInvitation>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<WhiteLabel> WhiteLabels => Set<WhiteLabel>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();

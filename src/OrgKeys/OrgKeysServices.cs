@@ -45,6 +45,7 @@ internal static class OrgKeysServices
         services.AddScoped<OrganizationService>();
         services.AddScoped<ActiveUsers>();
         services.AddScoped<MemberService>();
+        services.AddScoped<InvitationService>();
         services.AddScoped<ApiKeyService>();
         services.AddScoped<ApiKeyListing>();
         services.AddScoped<WhiteLabelService>();

@@ -14,4 +14,5 @@ public class Organization
 
     public List<OrganizationMember> Members { get; } = [];
     public List<ApiKey> ApiKeys { get; } = [];
+    public List<OrganizationInvitation> Invitations { get; } = [];
 }

@@ -503,6 +503,42 @@ namespace OrgKeys.Migrations.Postgres.Migrations
                     b.ToTable("Organizations");
                 });
 
+            modelBuilder.Entity("OrgKeys.Data.Entities.OrganizationInvitation", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<DateTime>("Created")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Invitee")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("character varying(254)");
+
+                    b.Property<int>("OrganizationId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<int?>("UserId")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganizationId");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("Invitations");
+                });
+
             modelBuilder.Entity("OrgKeys.Data.Entities.OrganizationMember", b =>
                 {
                     b.Property<int>("OrganizationId")
@@ -763,6 +799,22 @@ namespace OrgKeys.Migrations.Postgres.Migrations
                     b.Navigation("WhiteLabel");
                 });
 
+            modelBuilder.Entity("OrgKeys.Data.Entities.OrganizationInvitation", b =>
+                {
+                    b.HasOne("OrgKeys.Data.Entities.Organization", "Organization")
+                        .WithMany("Invitations")
+                        .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("OrgKeys.Data.Entities.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.Navigation("Organization");
+                });
+
             modelBuilder.Entity("OrgKeys.Data.Entities.OrganizationMember", b =>
                 {
                     b.HasOne("OrgKeys.Data.Entities.Organization", "Organization")
@@ -808,6 +860,8 @@ namespace OrgKeys.Migrations.Postgres.Migrations
             modelBuilder.Entity("OrgKeys.Data.Entities.Organization", b =>
                 {
                     b.Navigation("ApiKeys");
+
+                    b.Navigation("Invitations");
 
                     b.Navigation("Members");
                 });

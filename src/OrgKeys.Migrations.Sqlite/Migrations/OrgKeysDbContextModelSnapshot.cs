@@ -480,6 +480,40 @@ namespace OrgKeys.Migrations.Sqlite.Migrations
                     b.ToTable("Organizations");
                 });
 
+            modelBuilder.Entity("OrgKeys.Data.Entities.OrganizationInvitation", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("Created")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Invitee")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("OrganizationId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("UserId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganizationId");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("Invitations");
+                });
+
             modelBuilder.Entity("OrgKeys.Data.Entities.OrganizationMember", b =>
                 {
                     b.Property<int>("OrganizationId")
@@ -734,6 +768,22 @@ namespace OrgKeys.Migrations.Sqlite.Migrations
                     b.Navigation("WhiteLabel");
                 });
 
+            modelBuilder.Entity("OrgKeys.Data.Entities.OrganizationInvitation", b =>
+                {
+                    b.HasOne("OrgKeys.Data.Entities.Organization", "Organization")
+                        .WithMany("Invitations")
+                        .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("OrgKeys.Data.Entities.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.Navigation("Organization");
+                });
+
             modelBuilder.Entity("OrgKeys.Data.Entities.OrganizationMember", b =>
                 {
                     b.HasOne("OrgKeys.Data.Entities.Organization", "Organization")
@@ -779,6 +829,8 @@ namespace OrgKeys.Migrations.Sqlite.Migrations
             modelBuilder.Entity("OrgKeys.Data.Entities.Organization", b =>
                 {
                     b.Navigation("ApiKeys");
+
+                    b.Navigation("Invitations");
 
                     b.Navigation("Members");
                 });

@@ -16,6 +16,8 @@ public static class AuditActions
     public const string MemberRole = "member.role";
     public const string ApiKeyExposed = "apikey.exposed";
     public const string ApiKeyPolicy = "apikey.policy";
+    public const string MemberAccept = "member.accept";
+    public const string MemberWithdraw = "member.withdraw";
 }
 
 /// <summary>
@@ -86,7 +88,4 @@ public sealed record Actor(int? UserId, int? ApiKeyId, DateTime? NotAfter, int? 
 
     /// <summary>A white label admin acting inside an inner organization: recorded on behalf of the white label.</summary>
     public Actor OnBehalfOf(int whiteLabelId) => this with { WhiteLabelId = whiteLabelId };
-
-    /// <summary>Only the persons: what an organization's own records keep (its first admin key belongs to no white label).</summary>
-    public Actor Personally() => this with { WhiteLabelId = null };
 }

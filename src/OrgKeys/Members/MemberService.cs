@@ -19,37 +19,28 @@ public enum MemberChange
 }
 
 /// <summary>Adds, removes and re-roles members, keeping at least one admin, and records who did.</summary>
-public sealed class MemberService(OrgKeysDbContext db, ActiveUsers users, AuditLog audit, AuthCache cache, TimeProvider time)
+public sealed class MemberService(OrgKeysDbContext db, ActiveUsers users, InvitationService invitations, AuditLog audit, AuthCache cache)
 {
+    /// <summary>
+    /// Offers a pending membership (see <see cref="InvitationService"/>). The answer is Done for every
+    /// name, known or not, member or not, so that adding a member cannot be used to find accounts.
+    /// </summary>
     public async Task<MemberChange> AddAsync(int organizationId, string usernameOrEmail, OrganizationRole role, Actor actor, CancellationToken cancellationToken)
     {
-        if (await users.ByUsernameOrEmailAsync(usernameOrEmail, cancellationToken) is not { } userId)
-        {
-            return MemberChange.NoSuchUser;
-        }
-
-        if (await db.Members.AnyAsync(m => m.OrganizationId == organizationId && m.UserId == userId, cancellationToken))
-        {
-            return MemberChange.AlreadyAMember;
-        }
-
-        db.Members.Add(new OrganizationMember { OrganizationId = organizationId, UserId = userId, Role = role, Added = time.GetUtcNow().UtcDateTime });
-        audit.Add(AuditActions.MemberAdd, organizationId, actor, userId: userId, detail: OrganizationRoles.Name(role));
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateException)
-        {
-            return MemberChange.AlreadyAMember;
-        }
-
-        await cache.PublishAsync(AuthChange.Membership(organizationId, userId), db);
+        var userId = await users.ByUsernameOrEmailAsync(usernameOrEmail, cancellationToken);
+        await invitations.StageAsync(organizationId, usernameOrEmail, userId, role, cancellationToken);
+        // Never the user id: the log would tell a known name from an unknown one.
+        audit.Add(AuditActions.MemberAdd, organizationId, actor, detail: OrganizationRoles.Name(role));
+        await db.SaveChangesAsync(cancellationToken);
+        await cache.PublishAsync(AuthChange.Membership(organizationId, 0), db);
         return MemberChange.Done;
     }
 
-    public Task<MemberChange> RemoveAsync(int organizationId, int userId, Actor actor, CancellationToken cancellationToken) =>
-        ChangeAsync(organizationId, userId, newRole: null, actor, cancellationToken);
+    /// <summary>A negative id is a pending entry of the member list (minus its invitation id): that withdraws the invitation.</summary>
+    public async Task<MemberChange> RemoveAsync(int organizationId, int userId, Actor actor, CancellationToken cancellationToken) =>
+        userId >= 0
+            ? await ChangeAsync(organizationId, userId, newRole: null, actor, cancellationToken)
+            : userId > int.MinValue && await invitations.WithdrawAsync(organizationId, -userId, actor, cancellationToken) ? MemberChange.Done : MemberChange.NotAMember;
 
     public Task<MemberChange> SetRoleAsync(int organizationId, int userId, OrganizationRole role, Actor actor, CancellationToken cancellationToken) =>
         ChangeAsync(organizationId, userId, role, actor, cancellationToken);

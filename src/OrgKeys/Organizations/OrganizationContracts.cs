@@ -4,6 +4,9 @@ namespace OrgKeys.Organizations;
 
 public sealed record CreateOrganizationRequest(string? OrganizationName);
 
+/// <summary>The admin a white label names for a new inner organization: as typed, and the user it found, if any.</summary>
+public sealed record PendingAdmin(string Invitee, int? UserId);
+
 public sealed record CreateOrganizationResponse(int Id, string ApiKey)
 {
     public bool Success => true;

@@ -18,29 +18,48 @@ public sealed class OrganizationService(OrgKeysDbContext db, ApiKeyService keys,
             : ClientText.RefuseControlCharacters("organizationName", name);
 
     /// <summary>Creates the organization with <paramref name="adminUserId"/> as its admin and returns a new admin key.</summary>
-    public Task<(int Id, string ApiKey)> CreateAsync(string name, int adminUserId, CancellationToken cancellationToken) =>
-        CreateAsync(name, adminUserId, null, Actor.User(adminUserId), cancellationToken);
+    public async Task<(int Id, string ApiKey)> CreateAsync(string name, int adminUserId, CancellationToken cancellationToken)
+    {
+        var created = await CreateAsync(name, null, Actor.User(adminUserId), o => o.Members.Add(
+            new OrganizationMember { UserId = adminUserId, Role = OrganizationRole.Admin, Added = o.Created }), cancellationToken);
+        // A node may remember that this user was not a member of this (then unused) organization id.
+        await cache.PublishAsync(AuthChange.Membership(created.Id, adminUserId), db);
+        return created;
+    }
 
     /// <summary>
-    /// Creates the organization, inside <paramref name="whiteLabelId"/> when set, with
-    /// <paramref name="adminUserId"/> as its admin, and returns a new admin key minted by <paramref name="actor"/>.
+    /// Creates an inner organization of <paramref name="whiteLabelId"/>, whose admin, when one is named,
+    /// is only invited (<see cref="PendingAdmin"/>): until they accept, the white label manages it.
+    /// Its first key is minted by <paramref name="actor"/> and keeps the white label's marker.
     /// </summary>
-    public async Task<(int Id, string ApiKey)> CreateAsync(
-        string name, int adminUserId, int? whiteLabelId, Actor actor, CancellationToken cancellationToken)
+    public async Task<(int Id, string ApiKey)> CreateInnerAsync(
+        string name, int whiteLabelId, PendingAdmin? admin, Actor actor, CancellationToken cancellationToken)
+    {
+        var created = await CreateAsync(name, whiteLabelId, actor, o =>
+        {
+            if (admin is not null)
+            {
+                o.Invitations.Add(new OrganizationInvitation { UserId = admin.UserId, Invitee = admin.Invitee, Role = OrganizationRole.Admin, Created = o.Created });
+            }
+        }, cancellationToken);
+        await cache.PublishAsync(AuthChange.Organization(created.Id), db);
+        return created;
+    }
+
+    private async Task<(int Id, string ApiKey)> CreateAsync(
+        string name, int? whiteLabelId, Actor actor, Action<Organization> addAdmin, CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var now = time.GetUtcNow().UtcDateTime;
-        var organization = new Organization { Name = name.Trim(), Created = now, WhiteLabelId = whiteLabelId };
-        organization.Members.Add(new OrganizationMember { UserId = adminUserId, Role = OrganizationRole.Admin, Added = now });
+        var organization = new Organization { Name = name.Trim(), Created = time.GetUtcNow().UtcDateTime, WhiteLabelId = whiteLabelId };
+        addAdmin(organization);
         db.Organizations.Add(organization);
         await db.SaveChangesAsync(cancellationToken);
-        audit.Add(AuditActions.OrganizationCreate, organization.Id, actor, userId: adminUserId);
+        // Never a pending admin's user id: the white label would learn which ids are accounts.
+        audit.Add(AuditActions.OrganizationCreate, organization.Id, actor, userId: organization.Members.FirstOrDefault()?.UserId);
 
         var key = new NewApiKey("Admin key (created with the organization)", OrganizationRole.Admin, null, null);
-        var (_, _, secret) = await keys.CreateAsync(organization.Id, key, actor.Personally(), cancellationToken);
+        var (_, _, secret) = await keys.CreateAsync(organization.Id, key, actor, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        // A node may remember that this user was not a member of this (then unused) organization id.
-        await cache.PublishAsync(AuthChange.Membership(organization.Id, adminUserId), db);
         return (organization.Id, secret);
     }
 
@@ -82,12 +101,14 @@ public sealed class OrganizationService(OrgKeysDbContext db, ApiKeyService keys,
                 Members = o.Members.OrderBy(m => m.UserId)
                     .Select(m => new { m.User.Id, m.User.Username, m.User.Name, m.User.Email, m.User.Created, m.Added, m.Role })
                     .ToList(),
+                Invitations = o.Invitations.OrderBy(i => i.Id).Select(i => new { i.Id, i.Invitee, i.Role, i.Created }).ToList(),
             })
             .ToListAsync(cancellationToken);
         return rows.ConvertAll(o => new OrganizationDto(
             o.Id, o.Name, null, false,
             o.Members.ConvertAll(m => new OrganizationUser(m.Id, m.Username, m.Name, m.Email, m.Created, StaffInfo.None,
-                Pending: false, Activated: true, MfaConfigured: false, m.Added, OrganizationRoles.Name(m.Role), 0, [])),
+                Pending: false, Activated: true, MfaConfigured: false, m.Added, OrganizationRoles.Name(m.Role), 0, []))
+                .Concat(o.Invitations.Select(i => PendingUser(i.Id, i.Invitee, i.Role, i.Created))).ToList(),
             false, o.WhiteLabelId, o.WhiteLabelName, null, null, null, o.Created, o.DeletedDate));
     }
 
@@ -112,6 +133,14 @@ public sealed class OrganizationService(OrgKeysDbContext db, ApiKeyService keys,
         views.Fill(organizationId, organization, generation, now);
         return organization;
     }
+
+    /// <summary>
+    /// A pending member as the organization sees it: only what its admin typed, the role and when; the id
+    /// is minus the invitation's, which <c>removeOrganizationMember</c> takes to withdraw it.
+    /// </summary>
+    private static OrganizationUser PendingUser(int invitationId, string invitee, OrganizationRole role, DateTime invited) =>
+        new(-invitationId, invitee, invitee, invitee.Contains('@', StringComparison.Ordinal) ? invitee : "", invited, StaffInfo.None,
+            Pending: true, Activated: false, MfaConfigured: false, invited, OrganizationRoles.Name(role), 0, []);
 
     public IQueryable<Organization> OfUser(int userId) =>
         db.Organizations.Where(o => o.Members.Any(m => m.UserId == userId));

@@ -4,6 +4,7 @@ using OrgKeys.Authorization;
 using OrgKeys.Data;
 using OrgKeys.Data.Entities;
 using OrgKeys.Infrastructure;
+using OrgKeys.Members;
 using OrgKeys.Throttling;
 
 namespace OrgKeys.Users;
@@ -20,6 +21,7 @@ public static class UserEndpoints
             .WithSummary("Get organizations");
         group.MapPost("/change-password", ChangePasswordCurrentUser).WithName("changePasswordCurrentUser")
             .WithSummary("Change password current user");
+        group.MapInvitations();
         return v1;
     }
 

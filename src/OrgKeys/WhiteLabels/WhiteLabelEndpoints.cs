@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -48,8 +49,12 @@ public static class WhiteLabelEndpoints
         return info is null ? ApiResults.NotFound("White label not found.") : TypedResults.Ok(new GetWhiteLabelResponse(info));
     }
 
-    /// <summary>Creates an inner organization whose admin is the user named by <c>adminId</c> or <c>adminEmail</c>.</summary>
-    public static async Task<Results<Ok<CreateOrganizationResponse>, BadRequest<ApiError>, NotFound<ApiError>>> CreateOrganization(
+    /// <summary>
+    /// Creates an inner organization. The user named by <c>adminId</c> or <c>adminEmail</c> is invited as
+    /// its admin, and the answer is the same whether that names an account or not; with neither, the
+    /// organization has no user admin and the white label manages it.
+    /// </summary>
+    public static async Task<Results<Ok<CreateOrganizationResponse>, BadRequest<ApiError>>> CreateOrganization(
         WhiteLabelCreateOrganizationRequest request, WhiteLabelAccess whiteLabel, OrganizationAccess access,
         [AsParameters] InnerOrganizationCreation services, CancellationToken cancellationToken)
     {
@@ -58,26 +63,28 @@ public static class WhiteLabelEndpoints
             return ApiResults.BadRequest(error);
         }
 
-        if (request.AdminId is null == string.IsNullOrWhiteSpace(request.AdminEmail))
+        if (request.AdminId is not null && !string.IsNullOrWhiteSpace(request.AdminEmail))
         {
-            return ApiResults.BadRequest("Give exactly one of 'adminId' or 'adminEmail': the user who will administer the organization.");
+            return ApiResults.BadRequest("Give at most one of 'adminId' or 'adminEmail': the user invited to administer the organization.");
         }
 
-        if (request.AdminEmail is { Length: > 254 })
+        if (request.AdminEmail is { Length: > 254 } || ClientText.RefuseControlCharacters("adminEmail", request.AdminEmail) is not null)
         {
             return ApiResults.BadRequest("'adminEmail' must be an e-mail address.");
         }
 
-        var adminUserId = request.AdminId is { } adminId
-            ? await services.Users.ByIdAsync(adminId, cancellationToken)
-            : await services.Users.ByEmailAsync(request.AdminEmail!, cancellationToken);
-        if (adminUserId is null)
+        PendingAdmin? admin = null;
+        if (request.AdminId is { } adminId)
         {
-            return ApiResults.NotFound(request.AdminId is null ? "No user with that 'adminEmail'." : "No user with that 'adminId'.");
+            admin = new(adminId.ToString(CultureInfo.InvariantCulture), await services.Users.ByIdAsync(adminId, cancellationToken));
+        }
+        else if (!string.IsNullOrWhiteSpace(request.AdminEmail))
+        {
+            admin = new(request.AdminEmail.Trim(), await services.Users.ByEmailAsync(request.AdminEmail, cancellationToken));
         }
 
-        var (id, apiKey) = await services.Organizations.CreateAsync(
-            request.OrganizationName!, adminUserId.Value, whiteLabel.WhiteLabelId, access.Actor.OnBehalfOf(whiteLabel.WhiteLabelId), cancellationToken);
+        var (id, apiKey) = await services.Organizations.CreateInnerAsync(
+            request.OrganizationName!, whiteLabel.WhiteLabelId, admin, access.Actor.OnBehalfOf(whiteLabel.WhiteLabelId), cancellationToken);
         return TypedResults.Ok(new CreateOrganizationResponse(id, apiKey));
     }
 

@@ -17,7 +17,7 @@ public class RevokeApiKeyTests(SharedApp shared) : IClassFixture<SharedApp>, IAs
         (_, _admin) = await _app.SignedInUserAsync("alice");
         (_org, _) = await OrgKeysApp.CreateOrganizationAsync(_admin);
         (_, _bob) = await _app.SignedInUserAsync("bob");
-        Assert.Equal(HttpStatusCode.OK, (await OrgKeysApp.AddMemberAsync(_admin, _org, "bob", "member")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await _app.JoinAsync(_admin, _org, "bob", "member")).StatusCode);
     }
 
     public Task DisposeAsync() => Task.CompletedTask;
@@ -34,7 +34,7 @@ public class RevokeApiKeyTests(SharedApp shared) : IClassFixture<SharedApp>, IAs
     private async Task<HttpClient> MemberAsync(string username)
     {
         var (_, client) = await _app.SignedInUserAsync(username);
-        Assert.Equal(HttpStatusCode.OK, (await OrgKeysApp.AddMemberAsync(_admin, _org, username, "member")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await _app.JoinAsync(_admin, _org, username, "member")).StatusCode);
         return client;
     }
 
@@ -103,7 +103,7 @@ public class RevokeApiKeyTests(SharedApp shared) : IClassFixture<SharedApp>, IAs
     {
         var (id, key) = await OrgKeysApp.CreateKeyAsync(_admin, _org);
         var (_, guest) = await _app.SignedInUserAsync("gina");
-        Assert.Equal(HttpStatusCode.OK, (await OrgKeysApp.AddMemberAsync(_admin, _org, "gina", "guest")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await _app.JoinAsync(_admin, _org, "gina", "guest")).StatusCode);
 
         Assert.Equal(HttpStatusCode.Forbidden, (await guest.GetAsync($"/v1/api/organizations/{_org}/apikeys")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await RevokeAsync(guest, id)).StatusCode);

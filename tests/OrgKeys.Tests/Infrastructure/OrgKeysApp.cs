@@ -161,6 +161,25 @@ public sealed partial class OrgKeysApp : WebApplicationFactory<Program>
     public static Task<HttpResponseMessage> AddMemberAsync(HttpClient admin, int org, string usernameOrEmail, string role) =>
         admin.PostAsJsonAsync($"/v1/api/organizations/{org}/members/add", new { usernameOrEmail, role, datasets = Array.Empty<int>() });
 
+    /// <summary>
+    /// Adds <paramref name="usernameOrEmail"/> as <paramref name="role"/> and accepts the invitation as
+    /// that user, as members join: the add's answer when it failed, else the accept's.
+    /// </summary>
+    public async Task<HttpResponseMessage> JoinAsync(HttpClient admin, int org, string usernameOrEmail, string role)
+    {
+        var added = await AddMemberAsync(admin, org, usernameOrEmail, role);
+        var normalized = OrgKeys.Users.UserService.Normalize(usernameOrEmail);
+        var userId = await WithDbAsync(db => db.Users.Where(u => u.NormalizedUsername == normalized || u.NormalizedEmail == normalized)
+            .Select(u => (int?)u.Id).FirstOrDefaultAsync());
+        if (!added.IsSuccessStatusCode || userId is null)
+        {
+            return added;
+        }
+
+        using var invitee = ClientWithJwt(await IssueSessionTokenAsync(userId.Value));
+        return await invitee.PostAsync($"/v1/api/user/invitations/{org}/accept", null);
+    }
+
     public async Task<T> WithDbAsync<T>(Func<OrgKeysDbContext, Task<T>> query)
     {
         await using var scope = Services.CreateAsyncScope();

@@ -26,7 +26,7 @@ public class MemberTests(SharedApp shared) : IClassFixture<SharedApp>, IAsyncLif
     public Task DisposeAsync() => Task.CompletedTask;
 
     private Task<HttpResponseMessage> AddAsync(HttpClient client, string usernameOrEmail, string role = "member", int? org = null) =>
-        OrgKeysApp.AddMemberAsync(client, org ?? _org, usernameOrEmail, role);
+        _app.JoinAsync(client, org ?? _org, usernameOrEmail, role);
 
     private Task<HttpResponseMessage> RemoveAsync(HttpClient client, int userId, int? org = null) =>
         client.PostAsJsonAsync($"/v1/api/organizations/{org ?? _org}/members/remove", new { id = userId });
@@ -108,14 +108,15 @@ public class MemberTests(SharedApp shared) : IClassFixture<SharedApp>, IAsyncLif
     }
 
     [Fact]
-    public async Task Add_UnknownOrDisabledUser_Is404()
+    public async Task Add_UnknownOrDisabledUser_IsAnsweredLikeAnyName_AndAddsNobody()
     {
-        await AssertStatusAsync(HttpStatusCode.NotFound, AddAsync(_admin, "nobody"));
-        await AssertStatusAsync(HttpStatusCode.NotFound, AddAsync(_admin, "nobody@example.com"));
+        // Issue 14: a 404 here told accounts from non-accounts; now every name gets the same 200.
+        await AssertStatusAsync(HttpStatusCode.OK, AddAsync(_admin, "nobody"));
+        await AssertStatusAsync(HttpStatusCode.OK, AddAsync(_admin, "nobody@example.com"));
 
         var bob = await _app.CreateUserAsync("bob");
         await _app.WithDbAsync(db => db.Users.Where(u => u.Id == bob).ExecuteUpdateAsync(s => s.SetProperty(u => u.Disabled, true)));
-        await AssertStatusAsync(HttpStatusCode.NotFound, AddAsync(_admin, "bob"));
+        await AssertStatusAsync(HttpStatusCode.OK, OrgKeysApp.AddMemberAsync(_admin, _org, "bob", "member"));
         Assert.Null(await RoleAsync(bob));
     }
 
@@ -138,10 +139,12 @@ public class MemberTests(SharedApp shared) : IClassFixture<SharedApp>, IAsyncLif
     }
 
     [Fact]
-    public async Task Add_SomeoneAlreadyAMember_Is409_AndKeepsTheirRole()
+    public async Task Add_SomeoneAlreadyAMember_IsAnsweredLikeAnyName_AndKeepsTheirRole()
     {
-        var (bob, _) = await MemberAsync("bob", "guest");
-        await AssertStatusAsync(HttpStatusCode.Conflict, AddAsync(_admin, "bob", "admin"));
+        // Issue 14: a 409 would tie the typed name to a member; the invitation it makes names no one.
+        var (bob, bobClient) = await MemberAsync("bob", "guest");
+        await AssertStatusAsync(HttpStatusCode.OK, OrgKeysApp.AddMemberAsync(_admin, _org, "bob", "admin"));
+        Assert.Equal(HttpStatusCode.NotFound, (await bobClient.PostAsync($"/v1/api/user/invitations/{_org}/accept", null)).StatusCode);
         Assert.Equal(OrganizationRole.Guest, await RoleAsync(bob));
     }
 

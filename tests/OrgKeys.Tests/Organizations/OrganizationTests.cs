@@ -118,7 +118,7 @@ public class OrganizationTests(SharedApp shared) : IClassFixture<SharedApp>, IAs
         Assert.Equal([_org], await ListIdsAsync(_admin));
         Assert.Equal([otherOrg], await ListIdsAsync(bob));
 
-        Assert.Equal(HttpStatusCode.OK, (await OrgKeysApp.AddMemberAsync(bob, otherOrg, "alice", "guest")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await _app.JoinAsync(bob, otherOrg, "alice", "guest")).StatusCode);
         Assert.Equal([_org, otherOrg], await ListIdsAsync(_admin));
     }
 
@@ -159,7 +159,7 @@ public class OrganizationTests(SharedApp shared) : IClassFixture<SharedApp>, IAs
     public async Task Get_ByAGuestOrAMemberKey_Works()
     {
         var (_, guest) = await _app.SignedInUserAsync("gina");
-        Assert.Equal(HttpStatusCode.OK, (await OrgKeysApp.AddMemberAsync(_admin, _org, "gina", "guest")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await _app.JoinAsync(_admin, _org, "gina", "guest")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await guest.GetAsync($"/v1/api/organizations/{_org}")).StatusCode);
 
         var (_, memberKey) = await OrgKeysApp.CreateKeyAsync(_admin, _org);
@@ -217,7 +217,7 @@ public class OrganizationTests(SharedApp shared) : IClassFixture<SharedApp>, IAs
     public async Task Delete_ByAMemberOrAMemberKey_Is403_AndDeletesNothing()
     {
         var (_, bob) = await _app.SignedInUserAsync("bob");
-        Assert.Equal(HttpStatusCode.OK, (await OrgKeysApp.AddMemberAsync(_admin, _org, "bob", "member")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await _app.JoinAsync(_admin, _org, "bob", "member")).StatusCode);
         var (_, memberKey) = await OrgKeysApp.CreateKeyAsync(_admin, _org);
         using var withMemberKey = _app.ClientWithKey(memberKey);
 

@@ -41,7 +41,7 @@ public class RaceTests : IAsyncLifetime
         for (var i = 0; i < 5; i++)
         {
             var admin = await _app.SignedInUserAsync($"admin{i}");
-            (await OrgKeysApp.AddMemberAsync(_admin, _org, $"admin{i}", "admin")).EnsureSuccessStatusCode();
+            (await _app.JoinAsync(_admin, _org, $"admin{i}", "admin")).EnsureSuccessStatusCode();
             admins.Add(admin);
         }
 
@@ -99,7 +99,7 @@ public class RaceTests : IAsyncLifetime
     public async Task ConcurrentRoleChanges_LeaveOneRolePerMember_AndAtLeastOneAdmin()
     {
         var (bobId, _) = await _app.SignedInUserAsync("bob");
-        (await OrgKeysApp.AddMemberAsync(_admin, _org, "bob", "member")).EnsureSuccessStatusCode();
+        (await _app.JoinAsync(_admin, _org, "bob", "member")).EnsureSuccessStatusCode();
         var roles = new[] { "admin", "member", "guest" };
         var responses = await Task.WhenAll(Enumerable.Range(0, Concurrency).Select(i =>
             _admin.PostAsJsonAsync($"/v1/api/organizations/{_org}/members/{bobId}/role", new { role = roles[i % 3] })));

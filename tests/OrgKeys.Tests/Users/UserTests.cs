@@ -35,7 +35,7 @@ public class UserTests(RealPasswordsApp shared) : IClassFixture<RealPasswordsApp
     {
         var (org, _) = await OrgKeysApp.CreateOrganizationAsync(_client);
         await _app.CreateUserAsync("bob");
-        await OrgKeysApp.AddMemberAsync(_client, org, "bob", "member");
+        await _app.JoinAsync(_client, org, "bob", "member");
 
         var response = await _client.GetAsync("/v1/api/user");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -84,7 +84,7 @@ public class UserTests(RealPasswordsApp shared) : IClassFixture<RealPasswordsApp
         var (_, bob) = await _app.SignedInUserAsync("bob");
         var (shared, _) = await OrgKeysApp.CreateOrganizationAsync(bob, "Shared");
         await OrgKeysApp.CreateOrganizationAsync(bob, "Bob only");
-        await OrgKeysApp.AddMemberAsync(bob, shared, "alice", "member");
+        await _app.JoinAsync(bob, shared, "alice", "member");
         var (deleted, _) = await OrgKeysApp.CreateOrganizationAsync(_client, "Deleted");
         Assert.Equal(HttpStatusCode.OK, (await _client.DeleteAsync($"/v1/api/organizations/{deleted}")).StatusCode);
 

@@ -86,6 +86,7 @@ public class WhiteLabelEndpointTests(SharedApp shared) : WhiteLabelFixture(share
     public async Task CreateOrganization_MakesTheNamedUserItsAdmin_AndReturnsAWorkingAdminKey()
     {
         var (id, key) = await CreateInnerAsync(Alice, AdminOrg, "By id", "olga@example.com");
+        await AcceptAsync(Olga, id);
         var olgasOrgs = (await (await Olga.GetAsync("/v1/api/user/organizations")).ReadJsonAsync()).GetProperty("organizations");
         var created = Assert.Single(olgasOrgs.EnumerateArray(), o => o.GetProperty("id").GetInt32() == id);
         Assert.True(created.GetProperty("isAdmin").GetBoolean());
@@ -102,11 +103,8 @@ public class WhiteLabelEndpointTests(SharedApp shared) : WhiteLabelFixture(share
     [Theory]
     [InlineData("""{"adminEmail":"ivan@example.com"}""", HttpStatusCode.BadRequest, "organizationName")]
     [InlineData("""{"organizationName":"","adminEmail":"ivan@example.com"}""", HttpStatusCode.BadRequest, "organizationName")]
-    [InlineData("""{"organizationName":"x"}""", HttpStatusCode.BadRequest, "adminId")]
     [InlineData("""{"organizationName":"x","adminId":2,"adminEmail":"ivan@example.com"}""", HttpStatusCode.BadRequest, "adminId")]
     [InlineData("""{"organizationName":"x","adminId":"2"}""", HttpStatusCode.BadRequest, "adminId")]
-    [InlineData("""{"organizationName":"x","adminEmail":"nobody@example.com"}""", HttpStatusCode.NotFound, "adminEmail")]
-    [InlineData("""{"organizationName":"x","adminId":999999}""", HttpStatusCode.NotFound, "adminId")]
     [InlineData("""not json""", HttpStatusCode.BadRequest, "JSON")]
     public async Task CreateOrganization_BadBody_IsRefused_AndCreatesNothing(string body, HttpStatusCode status, string mentions)
     {

@@ -63,15 +63,17 @@ public abstract class WhiteLabelFixture : IAsyncLifetime
         (_, Olga) = await App.SignedInUserAsync("olga");
 
         (AdminOrg, AdminOrgKey) = await OrgKeysApp.CreateOrganizationAsync(Alice, "Acme admin");
-        (await Alice.PostAsJsonAsync($"/v1/api/organizations/{AdminOrg}/members/add",
-            new { usernameOrEmail = "mike", role = "member", datasets = Array.Empty<string>() })).EnsureSuccessStatusCode();
+        (await App.JoinAsync(Alice, AdminOrg, "mike", "member")).EnsureSuccessStatusCode();
         WhiteLabel = await CreateWhiteLabelAsync("Acme", "acme.example.com", AdminOrg);
         (Inner, InnerKey) = await CreateInnerAsync(Alice, AdminOrg, "Inner one", "ivan@example.com");
         (Inner2, _) = await CreateInnerAsync(Alice, AdminOrg, "Inner two", "alice@example.com");
+        await AcceptAsync(Ivan, Inner);
+        await AcceptAsync(Alice, Inner2);
 
         (OtherAdminOrg, _) = await OrgKeysApp.CreateOrganizationAsync(Wendy, "Globex admin");
         await CreateWhiteLabelAsync("Globex", "globex.example.com", OtherAdminOrg);
         (OtherInner, _) = await CreateInnerAsync(Wendy, OtherAdminOrg, "Globex inner", "wendy@example.com");
+        await AcceptAsync(Wendy, OtherInner);
 
         (Ordinary, _) = await OrgKeysApp.CreateOrganizationAsync(Olga, "Ordinary");
     }
@@ -104,6 +106,10 @@ public abstract class WhiteLabelFixture : IAsyncLifetime
         var body = await response.ReadJsonAsync();
         return (body.GetProperty("id").GetInt32(), body.GetProperty("apiKey").GetString()!);
     }
+
+    /// <summary>The signed-in <paramref name="user"/> accepts the invitation to <paramref name="organization"/>.</summary>
+    protected static async Task AcceptAsync(HttpClient user, int organization) =>
+        (await user.PostAsync($"/v1/api/user/invitations/{organization}/accept", null)).EnsureSuccessStatusCode();
 
     /// <summary>Mints a white label key for <paramref name="inner"/> as <paramref name="admin"/>: its id and secret.</summary>
     protected async Task<(int Id, string ApiKey)> MintAsync(HttpClient admin, int inner, object? body = null, int adminOrg = 0)
