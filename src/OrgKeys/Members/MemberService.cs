@@ -19,7 +19,7 @@ public enum MemberChange
 }
 
 /// <summary>Adds, removes and re-roles members, keeping at least one admin, and records who did.</summary>
-public sealed class MemberService(OrgKeysDbContext db, ActiveUsers users, InvitationService invitations, AuditLog audit, AuthCache cache)
+public sealed class MemberService(OrgKeysDbContext db, ActiveUsers users, InvitationService invitations, AuditLog audit, AuthCache cache, TimeProvider time)
 {
     /// <summary>
     /// Offers a pending membership (see <see cref="InvitationService"/>). The answer is Done for every
