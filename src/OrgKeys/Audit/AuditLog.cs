@@ -1,4 +1,5 @@
 using OrgKeys.ApiKeys;
+using OrgKeys.Authentication.Carriers;
 using OrgKeys.Data;
 using OrgKeys.Data.Entities;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Claims;
 using OrgKeys.ApiKeys;
+using OrgKeys.Authentication.Carriers;
 
 namespace OrgKeys.Authentication;
 

@@ -1,6 +1,7 @@
 using OrgKeys.ApiKeys;
 using OrgKeys.Audit;
 using OrgKeys.Authentication;
+using OrgKeys.Authentication.Carriers;
 using OrgKeys.Data.Entities;
 
 namespace OrgKeys.Authorization;

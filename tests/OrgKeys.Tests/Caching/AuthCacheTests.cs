@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using OrgKeys.ApiKeys;
 using OrgKeys.Authentication;
 using OrgKeys.Authentication.Caching;
+using OrgKeys.Authentication.Carriers;
 using OrgKeys.Data.Entities;
 using OrgKeys.Tests.HotPath;
 using OrgKeys.Tests.Infrastructure;

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using OrgKeys.ApiKeys;
+using OrgKeys.Authentication.Carriers;
 using OrgKeys.Data;
 using OrgKeys.Data.Entities;
 

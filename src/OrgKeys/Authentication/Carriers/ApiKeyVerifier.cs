@@ -1,12 +1,13 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
+using OrgKeys.ApiKeys;
 using OrgKeys.Authentication;
 using OrgKeys.Authentication.Caching;
 using OrgKeys.Data;
 using OrgKeys.Data.Entities;
 
-namespace OrgKeys.ApiKeys;
+namespace OrgKeys.Authentication.Carriers;
 
 /// <summary>
 /// A key that passed verification: it acts as its organization, with its role. <see cref="WhiteLabelId"/>
