@@ -49,6 +49,21 @@ public static class CookieForgeryGuard
         && (type.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
             || type.Suffix.Equals("json", StringComparison.OrdinalIgnoreCase));
 
-    private static async Task<bool> HasAntiforgeryTokenAsync(HttpContext http) =>
-        http.RequestServices.GetService<IAntiforgery>() is { } antiforgery && await antiforgery.IsRequestValidAsync(http);
+    /// <summary>Reading the token reads the form: a malformed or oversized one carries no token (415, never a 500).</summary>
+    private static async Task<bool> HasAntiforgeryTokenAsync(HttpContext http)
+    {
+        if (http.RequestServices.GetService<IAntiforgery>() is not { } antiforgery)
+        {
+            return false;
+        }
+
+        try
+        {
+            return await antiforgery.IsRequestValidAsync(http);
+        }
+        catch (Exception e) when (e is AntiforgeryValidationException or InvalidDataException or BadHttpRequestException)
+        {
+            return false;
+        }
+    }
 }

@@ -45,6 +45,8 @@ public sealed class FuzzFixture : IAsyncLifetime
             .OfType<RouteEndpoint>()
             // The OAuth protocol endpoints answer in RFC 6749's error shape, not the contract's: tests/OAuth cover them.
             .Where(e => e.RoutePattern.RawText?.StartsWith("/v1/oauth/", StringComparison.Ordinal) != true)
+            // The API only: pages answer HTML and are driven by the browser tests (tests/Console).
+            .Where(e => e.RoutePattern.RawText?.StartsWith("/v1/", StringComparison.Ordinal) == true)
             .SelectMany(e => (e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? ["GET"]).Select(method =>
                 new MappedEndpoint(e.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName ?? $"{method} {e.RoutePattern.RawText}", method, e.RoutePattern)))
             .ToDictionary(e => e.Operation, StringComparer.Ordinal);

@@ -111,7 +111,9 @@ public sealed class FuzzWorld
         using var carol = app.ClientWithJwt(outsiderJwt);
         var (orgA, orgAKey) = await OrgKeysApp.CreateOrganizationAsync(alice, $"{prefix} Acme");
         var (orgB, orgBKey) = await OrgKeysApp.CreateOrganizationAsync(carol, $"{prefix} Globex");
-        await PostAsync(alice, $"/v1/api/organizations/{orgA}/members/add", new { usernameOrEmail = $"{prefix}-bob", role = "member", datasets = Array.Empty<string>() });
+        (await app.JoinAsync(alice, orgA, $"{prefix}-bob", "member")).EnsureSuccessStatusCode();
+        // carol is invited and has not answered, so accept and decline have something to act on.
+        await PostAsync(alice, $"/v1/api/organizations/{orgA}/members/add", new { usernameOrEmail = $"{prefix}-carol", role = "member", datasets = Array.Empty<string>() });
         var (memberKeyId, memberKey) = await PostKeyAsync(alice, $"/v1/api/organizations/{orgA}/apikeys", new { name = "member key", role = "member" });
         var (revokedId, revokedKey) = await PostKeyAsync(alice, $"/v1/api/organizations/{orgA}/apikeys", new { name = "revoked", role = "admin" });
         (await alice.DeleteAsync(new Uri($"/v1/api/organizations/{orgA}/apikeys/{revokedId}", UriKind.Relative))).EnsureSuccessStatusCode();
