@@ -160,8 +160,7 @@ public class AddApiKeyTests(SharedApp shared) : IClassFixture<SharedApp>, IAsync
     public async Task Guest_CannotCreateKeys()
     {
         var (_, guest) = await _app.SignedInUserAsync("gina");
-        Assert.Equal(HttpStatusCode.OK, (await _admin.PostAsJsonAsync($"/v1/api/organizations/{_org}/members/add",
-            new { usernameOrEmail = "gina", role = "guest", datasets = Array.Empty<string>() })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await _app.JoinAsync(_admin, _org, "gina", "guest")).StatusCode);
         var before = await KeyCountAsync();
         Assert.Equal(HttpStatusCode.Forbidden, (await AddKeyAsync(guest, new { name = "k", role = "member" })).StatusCode);
         Assert.Equal(before, await KeyCountAsync());
@@ -171,7 +170,7 @@ public class AddApiKeyTests(SharedApp shared) : IClassFixture<SharedApp>, IAsync
     public async Task MemberUser_CreatesMemberKey_ButNotAdminKey()
     {
         var (_, bob) = await _app.SignedInUserAsync("bob");
-        await _admin.PostAsJsonAsync($"/v1/api/organizations/{_org}/members/add", new { usernameOrEmail = "bob", role = "member", datasets = Array.Empty<string>() });
+        await _app.JoinAsync(_admin, _org, "bob", "member");
         Assert.Equal(HttpStatusCode.OK, (await AddKeyAsync(bob, new { name = "k", role = "member" })).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await AddKeyAsync(bob, new { name = "k", role = "admin" })).StatusCode);
     }

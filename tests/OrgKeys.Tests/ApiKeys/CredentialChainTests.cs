@@ -62,7 +62,7 @@ public class CredentialChainTests : IAsyncLifetime
     public async Task RemovedMembersKeys_StopWorkingAndMinting_WithTheirDescendants()
     {
         var (bobId, bob) = await _app.SignedInUserAsync("bob");
-        (await OrgKeysApp.AddMemberAsync(_alice, _org, "bob", "admin")).EnsureSuccessStatusCode();
+        (await _app.JoinAsync(_alice, _org, "bob", "admin")).EnsureSuccessStatusCode();
         var (_, bobsKey) = await OrgKeysApp.CreateKeyAsync(bob, _org, "member");
         using var bobsKeyClient = _app.ClientWithKey(bobsKey);
         var (_, child) = await OrgKeysApp.CreateKeyAsync(bobsKeyClient, _org, "member");
@@ -79,7 +79,7 @@ public class CredentialChainTests : IAsyncLifetime
     public async Task DemotedMember_LosesTheKeysTheNewRoleNoLongerAllows_AndKeepsTheOthers()
     {
         var (bobId, bob) = await _app.SignedInUserAsync("bob");
-        (await OrgKeysApp.AddMemberAsync(_alice, _org, "bob", "admin")).EnsureSuccessStatusCode();
+        (await _app.JoinAsync(_alice, _org, "bob", "admin")).EnsureSuccessStatusCode();
         var (_, adminKey) = await OrgKeysApp.CreateKeyAsync(bob, _org, "admin");
         var (_, memberKey) = await OrgKeysApp.CreateKeyAsync(bob, _org, "member");
         await AssertWorksAsync(adminKey, works: true);
@@ -97,7 +97,7 @@ public class CredentialChainTests : IAsyncLifetime
     {
         var (bobId, _) = await _app.SignedInUserAsync("bob");
         await _app.CreateUserAsync("carol");
-        (await OrgKeysApp.AddMemberAsync(_alice, _org, "bob", "member")).EnsureSuccessStatusCode();
+        (await _app.JoinAsync(_alice, _org, "bob", "member")).EnsureSuccessStatusCode();
         var (_, temporary) = await OrgKeysApp.CreateKeyAsync(_alice, _org, "admin", ttl: 3600);
         using var client = _app.ClientWithKey(temporary);
 
@@ -110,7 +110,7 @@ public class CredentialChainTests : IAsyncLifetime
         Assert.Equal(2, await _app.WithDbAsync(db => db.Members.CountAsync(m => m.OrganizationId == _org)));
 
         using var durable = _app.ClientWithKey(_adminKey);
-        (await OrgKeysApp.AddMemberAsync(durable, _org, "carol", "member")).EnsureSuccessStatusCode();
+        (await _app.JoinAsync(durable, _org, "carol", "member")).EnsureSuccessStatusCode();
         (await durable.PostAsJsonAsync($"/v1/api/organizations/{_org}/members/{bobId}/role", new { role = "admin" })).EnsureSuccessStatusCode();
     }
 

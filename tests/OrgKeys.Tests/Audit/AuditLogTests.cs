@@ -26,7 +26,7 @@ public class AuditLogTests(SharedApp shared) : WhiteLabelFixture(shared), IClass
         var (org, adminKey) = await OrgKeysApp.CreateOrganizationAsync(Olga, "Audited");
         var created = await (await Olga.PostAsJsonAsync($"/v1/api/organizations/{org}/apikeys", new { name = "ci", role = "member" })).ReadJsonAsync();
         var keyId = created.GetProperty("id").GetInt32();
-        (await Olga.PostAsJsonAsync($"/v1/api/organizations/{org}/members/add", new { usernameOrEmail = "bob", role = "member", datasets = Array.Empty<string>() })).EnsureSuccessStatusCode();
+        (await App.JoinAsync(Olga, org, "bob", "member")).EnsureSuccessStatusCode();
         (await Olga.PostAsJsonAsync($"/v1/api/organizations/{org}/members/{bobId}/role", new { role = "admin" })).EnsureSuccessStatusCode();
         using var withKey = App.ClientWithKey(adminKey);
         (await withKey.DeleteAsync($"/v1/api/organizations/{org}/apikeys/{keyId}")).EnsureSuccessStatusCode();
@@ -39,7 +39,7 @@ public class AuditLogTests(SharedApp shared) : WhiteLabelFixture(shared), IClass
 
         var entries = await EntriesAsync(Olga, Audit(org));
         Assert.Equal(
-            ["member.remove", "apikey.revoke", "member.role", "member.add", "apikey.create", "apikey.create", "organization.create"],
+            ["member.remove", "apikey.revoke", "member.role", "member.accept", "member.add", "apikey.create", "apikey.create", "organization.create"],
             entries.Select(e => e.GetProperty("action").GetString()));
         var revoke = entries[1];
         Assert.Equal(keyId, revoke.GetProperty("apiKeyId").GetInt32());

@@ -45,7 +45,7 @@ public class CacheInvalidationTests(SharedApp shared) : IClassFixture<SharedApp>
         Assert.Equal(["alice:admin"], await MembersShownAsync());
         Assert.Equal(commands, _app.Commands.Count);
 
-        await OrgKeysApp.AddMemberAsync(_admin, _org, "bob", "member");
+        await _app.JoinAsync(_admin, _org, "bob", "member");
         Assert.Equal(["alice:admin", "bob:member"], await MembersShownAsync());
         await _admin.PostAsJsonAsync($"/v1/api/organizations/{_org}/members/{bobId}/role", new { role = "guest" });
         Assert.Equal(["alice:admin", "bob:guest"], await MembersShownAsync());
@@ -75,7 +75,7 @@ public class CacheInvalidationTests(SharedApp shared) : IClassFixture<SharedApp>
     public async Task RemovedMember_LosesAccessAtOnce()
     {
         var (bobId, bob) = await _app.SignedInUserAsync("bob");
-        await _admin.PostAsJsonAsync($"/v1/api/organizations/{_org}/members/add", new { usernameOrEmail = "bob", role = "member" });
+        await _app.JoinAsync(_admin, _org, "bob", "member");
         Assert.Equal(HttpStatusCode.OK, await GetOrganizationAsync(bob));
         Assert.Equal(HttpStatusCode.OK, await GetOrganizationAsync(bob));
 
@@ -91,7 +91,7 @@ public class CacheInvalidationTests(SharedApp shared) : IClassFixture<SharedApp>
         var (_, carol) = await _app.SignedInUserAsync("carol");
         Assert.Equal(HttpStatusCode.NotFound, await GetOrganizationAsync(carol));
 
-        await _admin.PostAsJsonAsync($"/v1/api/organizations/{_org}/members/add", new { usernameOrEmail = "carol", role = "guest" });
+        await _app.JoinAsync(_admin, _org, "carol", "guest");
 
         Assert.Equal(HttpStatusCode.OK, await GetOrganizationAsync(carol));
     }
@@ -100,7 +100,7 @@ public class CacheInvalidationTests(SharedApp shared) : IClassFixture<SharedApp>
     public async Task DemotedMember_LosesTheRoleAtOnce()
     {
         var (bobId, bob) = await _app.SignedInUserAsync("bob");
-        await _admin.PostAsJsonAsync($"/v1/api/organizations/{_org}/members/add", new { usernameOrEmail = "bob", role = "member" });
+        await _app.JoinAsync(_admin, _org, "bob", "member");
         Assert.Equal(HttpStatusCode.OK, (await bob.GetAsync($"/v1/api/organizations/{_org}/apikeys")).StatusCode);
 
         await _admin.PostAsJsonAsync($"/v1/api/organizations/{_org}/members/{bobId}/role", new { role = "guest" });

@@ -120,7 +120,7 @@ public class ForwardAuthTests(SharedApp shared) : IClassFixture<SharedApp>, IAsy
 
         var (_, bob) = await _app.SignedInUserAsync("bob");
         Assert.Equal(HttpStatusCode.Forbidden, (await bob.GetAsync($"{Check}?organization={_org}")).StatusCode);
-        await _alice.PostAsJsonAsync($"/v1/api/organizations/{_org}/members/add", new { usernameOrEmail = "bob", role = "guest" });
+        await _app.JoinAsync(_alice, _org, "bob", "guest");
         Assert.Equal(HttpStatusCode.NoContent, (await bob.GetAsync($"{Check}?organization={_org}&role=guest")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await bob.GetAsync($"{Check}?organization={_org}&role=member")).StatusCode);
     }

@@ -120,7 +120,7 @@ public class LeakedKeysTests(ScanningApp shared) : IClassFixture<ScanningApp>, I
         var (_, mallory) = await _app.SignedInUserAsync("mallory");
         Assert.Equal(HttpStatusCode.NotFound, (await mallory.GetAsync(Policy())).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await mallory.PostAsJsonAsync(Policy(), new { onExposure = "notify" })).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await OrgKeysApp.AddMemberAsync(_admin, _org, "mallory", "member")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await _app.JoinAsync(_admin, _org, "mallory", "member")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await mallory.GetAsync(Policy())).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await mallory.PostAsJsonAsync(Policy(), new { onExposure = "notify" })).StatusCode);
         Assert.Equal(0, await _app.WithDbAsync(db => db.ApiKeyPolicies.CountAsync()));

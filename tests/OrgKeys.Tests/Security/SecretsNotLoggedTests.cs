@@ -96,6 +96,7 @@ public sealed class SecretsNotLoggedTests : IAsyncLifetime
         var adminKey = Secret("organization's first admin key", org.GetProperty("apiKey").GetString()!);
         await SendAsync(alice, HttpMethod.Post, $"/v1/api/organizations/{orgId}/members/add",
             new { usernameOrEmail = "bob", role = "member", datasets = Array.Empty<string>() }, HttpStatusCode.OK);
+        await SendAsync(Client(("x-jwt-token", bobJwt)), HttpMethod.Post, $"/v1/api/user/invitations/{orgId}/accept", new { }, HttpStatusCode.OK);
 
         var generated = await PostAsync(alice, $"/v1/api/organizations/{orgId}/apikeys", new { name = "ci", role = "member" });
         var generatedKey = Secret("generated key", generated.GetProperty("apiKey").GetString()!);
