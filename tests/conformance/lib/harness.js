@@ -94,6 +94,12 @@ async function rawRequest(method, path, { apiKey, jwt, body } = {}) {
     return { status: res.status, json, text };
 }
 
+/** The user accepts their invitation to the organization (an OrgKeys extension the client does not know). */
+async function acceptInvitation(name, organizationId) {
+    const res = await rawRequest('POST', `/api/user/invitations/${organizationId}/accept`, { jwt: await login(users[name].username) });
+    assert.equal(res.status, 200, `accepting the invitation: ${res.text}`);
+}
+
 function isJson(text) {
     try {
         JSON.parse(text);
@@ -135,5 +141,5 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 module.exports = {
     baseUrl, password, users, whitelabel, newClient, login, asUser, asKey, rejectsWithServerError,
-    rawRequest, assertErrorBody, uniqueName, customKey, createOrganization, countKeys, sleep,
+    rawRequest, acceptInvitation, assertErrorBody, uniqueName, customKey, createOrganization, countKeys, sleep,
 };

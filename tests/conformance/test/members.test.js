@@ -22,12 +22,22 @@ describe('organization members', () => {
         org = await h.createOrganization(alice, 'members');
     });
 
-    it('addOrganizationMember adds bob as a member', async () => {
+    it('addOrganizationMember invites bob: pending, showing only what alice typed, granting nothing', async () => {
         const res = await alice.organizations.addOrganizationMember(org.id,
             { usernameOrEmail: 'bob', role: 'member', datasets: [] });
         assert.equal(res.success, true);
         const entry = await memberOf('bob');
         assert.ok(entry, 'bob is in organization.users');
+        assert.equal(entry.pending, true);
+        assert.equal(entry.role, 'member');
+        assert.notEqual(entry.email, h.users.bob.email, 'no e-mail before bob accepts');
+        await h.rejectsWithServerError(bob.organizations.getOrganizationInfo(org.id));
+    });
+
+    it('bob accepts, and is then a member with his own details', async () => {
+        await h.acceptInvitation('bob', org.id);
+        const entry = await memberOf('bob');
+        assert.equal(entry.pending, false);
         assert.equal(entry.role, 'member');
         assert.equal(entry.email, h.users.bob.email);
     });
@@ -93,9 +103,13 @@ describe('organization members', () => {
         assert.equal((await memberOf('alice')).role, 'admin');
     });
 
-    it('adding an unknown user throws', async () => {
-        await h.rejectsWithServerError(alice.organizations.addOrganizationMember(org.id,
-            { usernameOrEmail: h.uniqueName('nobody'), role: 'member', datasets: [] }));
+    it('adding an unknown user answers like any name, and grants nothing', async () => {
+        const nobody = h.uniqueName('nobody');
+        const res = await alice.organizations.addOrganizationMember(org.id,
+            { usernameOrEmail: nobody, role: 'member', datasets: [] });
+        assert.equal(res.success, true);
+        const entry = await memberOf(nobody);
+        assert.equal(entry.pending, true);
     });
 
     it('removeOrganizationMember removes bob, whose access ends at once', async () => {

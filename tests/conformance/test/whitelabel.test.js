@@ -28,7 +28,10 @@ describe('white label administration', () => {
         assert.equal(res.whitelabel.ownerOrganizationId, adminOrg);
     });
 
-    it('whitelabelAdminCreateOrganization makes the named user its admin and returns its admin key', async () => {
+    it('whitelabelAdminCreateOrganization invites the named user as its admin and returns its admin key', async () => {
+        const before = await ingrid.organizations.listOrganizations();
+        assert.ok(!before.organizations.some((o) => o.id === inner.id), 'nothing before ingrid accepts');
+        await h.acceptInvitation('ingrid', inner.id);
         const orgs = await ingrid.organizations.listOrganizations();
         const mine = orgs.organizations.find((o) => o.id === inner.id);
         assert.ok(mine, 'ingrid sees the inner organization');
@@ -94,7 +97,19 @@ describe('white label administration', () => {
         await h.rejectsWithServerError(wally.organizations.whitelabelAdminAddOrganizationApiKey(adminOrg, inner.id,
             { name: 'k', role: 'owner' }), ['role']);
         await h.rejectsWithServerError(wally.organizations.whitelabelAdminCreateOrganization(adminOrg,
-            { organizationName: 'nobody', adminEmail: 'nobody@example.com' }), ['adminEmail']);
+            { organizationName: 'both', adminId: h.users.ingrid.id, adminEmail: h.users.ingrid.email }), ['adminId']);
+    });
+
+    it('whitelabelAdminCreateOrganization with no admin, or an unknown one, makes an organization the white label manages', async () => {
+        for (const body of [{}, { adminEmail: `${h.uniqueName('nobody')}@example.com` }]) {
+            const res = await wally.organizations.whitelabelAdminCreateOrganization(adminOrg,
+                { organizationName: h.uniqueName('unmanned'), ...body });
+            assert.equal(res.success, true);
+            const info = await wally.organizations.whitelabelAdminGetOrganizationInfo(adminOrg, res.id);
+            assert.ok(!info.users.some((u) => u.role === 'admin' && !u.pending), 'no user admin yet');
+            const withKey = await h.asKey(res.apiKey);
+            assert.equal((await withKey.organizations.getOrganizationInfo(res.id)).organization.id, res.id);
+        }
     });
 
     it('the inner organization admin and an ordinary organization admin are refused', async () => {
