@@ -181,6 +181,30 @@ last_used() {
 }
 record "lastUsed of a key used through nginx is the client's address" last_used
 
+# --- issue 14, as a new user would try it behind this nginx ---------------------------------------
+# A flood of made-up keys from one client (127.0.0.20) goes over the flood guard's limit (100 refusals in
+# 10 s); another client's valid key keeps working, from the same address and from another one.
+flood_url="$front/anything"
+flood_urls=()
+for _ in $(seq 1 150); do flood_urls+=("$flood_url"); done
+curl -s --interface 127.0.0.20 -w '%{stderr}%{http_code}\n' -H "x-api-key: ei_$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')" \
+  "${flood_urls[@]}" >/dev/null 2>"$work/flood-codes"
+refused_by_guard() { [[ $(tail -n 1 "$work/flood-codes") != 401 && $(grep -c '^401$' "$work/flood-codes") -ge 100 ]]; }
+record "a flood of 150 made-up keys from one client is cut off after its 100 refusals ($(sort "$work/flood-codes" | uniq -c | tr -s ' \n' ' '))" refused_by_guard
+status_from() { curl -s -o /dev/null -w '%{http_code}' --interface "$1" -H "x-api-key: $2" "$flood_url"; }
+record "meanwhile a valid key from the flooding address still passes" eval '[[ $(status_from 127.0.0.20 "$member_key") == 200 ]]'
+record "and a valid key from another client passes" eval '[[ $(status_from 127.0.0.21 "$member_key") == 200 ]]'
+record "and another client's made-up key is refused as made-up (401), not throttled" \
+  eval '[[ $(status_from 127.0.0.21 "ei_$(head -c 32 /dev/urandom | od -An -tx1 | tr -d " \n")") == 401 ]]'
+
+# A key minted by a key is refused at once when its parent is revoked.
+read -r parent_id parent_key < <(add_key '{"name":"parent","role":"admin"}')
+child_key=$(curl -fs -H "x-api-key: $parent_key" -H 'Content-Type: application/json' -d '{"name":"child","role":"member"}' \
+  "$orgkeys/v1/api/organizations/$org/apikeys" | jq -r .apiKey)
+expect "a key minted by a key passes" 200 -H "x-api-key: $child_key"
+curl -fs -o /dev/null -X DELETE -H "x-api-key: $admin_key" "$orgkeys/v1/api/organizations/$org/apikeys/$parent_id"
+expect "once its parent is revoked, the minted key is stopped at once" 401 -H "x-api-key: $child_key"
+
 # --- a framework 413 says what is wrong -----------------------------------------------------------
 big=$(head -c 70000 /dev/zero | tr '\0' a)
 too_large() {
