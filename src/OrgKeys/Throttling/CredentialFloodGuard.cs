@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using Microsoft.Extensions.Options;
@@ -16,55 +15,18 @@ namespace OrgKeys.Throttling;
 /// </summary>
 public sealed class CredentialFloodGuard(TimeProvider time, IOptions<ThrottleOptions> options)
 {
-    private const int MaxTracked = 100_000;
-
-    private sealed class Window(DateTimeOffset start)
-    {
-        public DateTimeOffset Start { get; } = start;
-        public int Failures;
-    }
-
     private readonly int _limit = options.Value.FailedCredentialsPerWindow;
-    private readonly TimeSpan _window = options.Value.Window;
-    private readonly ConcurrentDictionary<IPAddress, Window> _windows = new();
+    private readonly AddressWindows _windows = new(time, options.Value.Window);
 
-    public TimeSpan? RetryAfter(IPAddress? address)
-    {
-        if (_limit <= 0 || !_windows.TryGetValue(address ?? IPAddress.None, out var window))
-        {
-            return null;
-        }
-
-        var left = window.Start + _window - time.GetUtcNow();
-        return left > TimeSpan.Zero && Volatile.Read(ref window.Failures) >= _limit ? left : null;
-    }
+    public TimeSpan? RetryAfter(IPAddress? address) =>
+        _limit > 0 && _windows.Count(address, out var left) >= _limit ? left : null;
 
     public void Refused(IPAddress? address)
     {
-        if (_limit <= 0)
+        if (_limit > 0)
         {
-            return;
+            _windows.Add(address, out _);
         }
-
-        var now = time.GetUtcNow();
-        if (_windows.Count >= MaxTracked)
-        {
-            foreach (var (key, old) in _windows)
-            {
-                if (now - old.Start >= _window)
-                {
-                    _windows.TryRemove(key, out _);
-                }
-            }
-        }
-
-        // No address (a Unix socket, an in-process test server) counts as one address of its own.
-        var window = _windows.AddOrUpdate(
-            address ?? IPAddress.None,
-            static (_, state) => new Window(state.Now),
-            static (_, w, state) => state.Now - w.Start >= state.Length ? new Window(state.Now) : w,
-            (Now: now, Length: _window));
-        Interlocked.Increment(ref window.Failures);
     }
 }
 
