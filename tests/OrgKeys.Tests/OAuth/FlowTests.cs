@@ -115,7 +115,7 @@ public sealed class FlowTests : IAsyncLifetime
     {
         var (_, clientId, secret) = await OAuthTestHost.RegisterConfidentialAsync(_admin, _org, "password");
         await _app.CreateUserAsync("carol");
-        Assert.Equal(HttpStatusCode.OK, (await OrgKeysApp.AddMemberAsync(_admin, _org, "carol", "member")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await _app.JoinAsync(_admin, _org, "carol", "member")).StatusCode);
         var token = (await OAuthTestHost.PasswordTokensAsync(_app, clientId, secret!, "carol", "organizations:read apikeys:read")).GetProperty("access_token").GetString()!;
         using var bearer = OAuthTestHost.Bearer(_app, token);
         Assert.Equal(HttpStatusCode.OK, (await bearer.GetAsync($"/v1/api/organizations/{_org}")).StatusCode);
