@@ -68,6 +68,17 @@ setup_tenant() { # setup_tenant DATA_DIR [VAR=value ...]: sets org, admin_key, j
   [[ $org =~ ^[0-9]+$ && $admin_key == ei_* && -n $jwt ]] || die "could not set up the tenant"
 }
 
+oauth_token() { # oauth_token: sets bearer, a client-credentials access token acting as the tenant's organization, and oauth_basic, its client's Basic credentials
+  local out
+  out=$(curl -fs -H "x-api-key: $admin_key" -H 'Content-Type: application/json' \
+    -d '{"name":"bench","redirectUris":[],"scopes":["organizations:read"],"allowedGrantTypes":["client_credentials"]}' \
+    "$base_url/v1/api/organizations/$org/oauth-clients")
+  oauth_basic=$(printf '%s:%s' "$(jq -r .clientId <<<"$out")" "$(jq -r .clientSecret <<<"$out")" | base64 -w0)
+  bearer=$(curl -fs -H "Authorization: Basic $oauth_basic" -d grant_type=client_credentials \
+    -d scope=organizations:read "$base_url/v1/oauth/token" | jq -r .access_token)
+  [[ -n $bearer && $bearer != null ]] || die "could not get an OAuth access token"
+}
+
 write_made_up_keys() { # write_made_up_keys FILE: 1,000 well-formed keys (valid checksum) that no one holds
   node -e '
     const { crc32 } = require("node:zlib"), { randomBytes } = require("node:crypto");

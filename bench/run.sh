@@ -22,6 +22,7 @@ measure() { # measure ROW URL [wrk args...]: a short warm-up, then a measured ru
   local row=$1 url=$2 out=$work/wrk-$1.txt before after pid=$server_pid
   shift 2
   if [[ $row == K* ]]; then pid=$bare_pid; fi
+  if [[ $row == 9o ]]; then pid=$op_pid; fi
   log "row $row: $url"
   wrk -t"$threads" -c"$connections" -d"${warmup}s" "$@" "$url" >/dev/null
   before=$(process_ticks "$pid")
@@ -92,8 +93,9 @@ mkdir -p "$data"
 # The credential-flood guard is off for these rows: from wrk's one address it would answer most
 # made-up keys with 429 after the first hundred, and row 5 is to measure verifying them (as a flood
 # spread over many addresses would). Row 5g measures the guard itself, at the end.
-start_server "$data" OrgKeys__Throttle__FailedCredentialsPerWindow=0
+start_server "$data" OrgKeys__Throttle__FailedCredentialsPerWindow=0 OrgKeys__OAuth__RequireHttps=false
 setup_tenant "$data"
+oauth_token
 sqlite_fill "$data/orgkeys.db" 1000
 log "SQLite server at $base_url, organization $org"
 
@@ -106,15 +108,40 @@ for path in /v1/api-health "/v1/auth/check -H x-api-key:$admin_key" "/v1/auth/ch
   wrk -t"$threads" -c"$connections" -d5s $args "$base_url$url" >/dev/null
 done
 
+wrk -t"$threads" -c"$connections" -d5s -H "Authorization: Bearer $bearer" "$base_url/v1/auth/check" >/dev/null
+
 # Three rounds, in turn, so a burst of other load hurts one run of a row rather than the whole row.
 for _ in 1 2 3; do
   measure K "$bare_url/"
   measure 1 "$base_url/v1/api-health"
   measure 2 "$base_url/v1/auth/check" -H "x-api-key: $admin_key"
   measure 3 "$base_url/v1/auth/check" -H "x-jwt-token: $jwt"
+  measure 4 "$base_url/v1/auth/check" -H "Authorization: Bearer $bearer"
   measure 5 "$base_url/v1/auth/check" -s "$here/made-up-keys.lua"
   measure 6 "$base_url/v1/api/organizations/$org" -H "x-api-key: $admin_key"
 done
+
+# Row 9: client-credentials grants per second, OrgKeys (9) and npm oidc-provider (9o, bench/oidc-provider.mjs)
+# with an equivalent confidential client, in turn, with the same wrk script (bench/grant.lua).
+log "npm ci in bench/ (oidc-provider)"
+(cd "$here" && npm ci --no-audit --no-fund --loglevel=error >"$work/npm.log" 2>&1) || { cat "$work/npm.log" >&2; die "npm ci failed"; }
+op_port=$(free_port)
+op_secret=$(node -e 'console.log(require("node:crypto").randomBytes(32).toString("base64url"))')
+node "$here/oidc-provider.mjs" "$op_port" "$op_secret" >"$work/oidc-provider.log" 2>&1 </dev/null &
+op_pid=$!
+trap 'kill "$op_pid" 2>/dev/null || true; stop_process "$bare_pid"; cleanup' EXIT
+for _ in $(seq 1 60); do
+  curl -fs -o /dev/null "http://127.0.0.1:$op_port/.well-known/openid-configuration" && break
+  sleep 0.5
+done
+curl -fs -o /dev/null "http://127.0.0.1:$op_port/.well-known/openid-configuration" || { cat "$work/oidc-provider.log" >&2; die "oidc-provider did not come up"; }
+for _ in 1 2 3; do
+  measure 9 "$base_url/v1/oauth/token" -s "$here/grant.lua" -H "Authorization: Basic $oauth_basic"
+  measure 9o "http://127.0.0.1:$op_port/token" -s "$here/grant.lua" -H "Authorization: Basic $(printf 'bench:%s' "$op_secret" | base64 -w0)"
+done
+kill "$op_pid" 2>/dev/null || true
+wait "$op_pid" 2>/dev/null || true
+trap 'stop_process "$bare_pid"; cleanup' EXIT
 
 sqlite_fill "$data/orgkeys.db" 1000000
 for _ in 1 2; do
@@ -178,7 +205,7 @@ cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
   echo
   echo "Written by \`bench/run.sh\` on $started: $cpu, $cores cores, $(uname -sr), .NET $(dotnet --version),"
   echo "$(wrk --version 2>&1 | head -n 1 | cut -d' ' -f1-2), ${threads} threads, ${connections} connections, ${duration} s per run after a ${warmup} s warm-up;"
-  echo "rows K, 1, 2, 3, 5 and 6 run three times in turn, rows 8 and 5m twice (K beside them), and each row shows its median run;"
+  echo "rows K, 1, 2, 3, 4, 5 and 6 run three times in turn, then rows 9 and 9o three times in turn, rows 8 and 5m twice (K beside them), and each row shows its median run;"
   echo "row K (bare Kestrel, bench/BareKestrel: 204 with no middleware) is the ceiling, its median taken over all its runs."
   echo "wrk and OrgKeys share the same cores (load average before the run: $load_before), so compare ratios, not absolute figures."
   echo
@@ -191,7 +218,9 @@ cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
   row 1 "\`GET /v1/api-health\`, no authentication"
   row 2 "\`/v1/auth/check\` with \`x-api-key\` (1,000 keys stored)" ">=" 0.8 "≥ 0.8"
   row 3 "\`/v1/auth/check\` with \`x-jwt-token\`" ">=" 0.7 "≥ 0.7"
-  echo "| 4 | \`/v1/auth/check\` with OAuth \`Bearer\` | n/a | | | | | | | | ≥ 0.7 | n/a — OAuth not built yet (issue 15) |"
+  row 4 "\`/v1/auth/check\` with an OAuth Bearer access token (client credentials; target ≥ 0.9 × row 2, below)"
+  row 9 "\`POST /v1/oauth/token\`, client credentials (confidential client, Basic auth), grants/s (target ≥ 2 × row 9o, below)"
+  row 9o "npm oidc-provider 9.13.3 on loopback, the same grant and client (bench/oidc-provider.mjs)"
   row 5 "\`/v1/auth/check\` with 1,000 made-up well-formed keys (all 401; flood guard off)" ">=" 1.0 "≥ 1.0"
   row 5g "row 5 with the default flood guard: one address, 429 after 100 refusals per 10 s" ">=" 1.0 "≥ 1.0"
   row 1g "row 1 on row 5g's server (restarted with the default guard), measured just before it"
@@ -201,9 +230,10 @@ cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
   row 8 "row 2 again with 1,000,000 keys stored"
   row 5m "row 5 again with 1,000,000 keys stored"
   row 1b "row 1 again, after the SQLite rows (how much the shared machine drifted)"
-  echo "| 9 | client-credentials grants at \`/v1/oauth/token\` vs \`oidc-provider\` | n/a | | | | | | | | ≥ 2× | n/a — OAuth not built yet (issue 15) |"
   echo
   echo "Row 7 on SQLite: ${rps[7s]} keys/s against the target of 2,000: $(verdict "${rps[7s]}" ">=" 2000)."
+  echo "Row 9: OrgKeys grants/s / oidc-provider grants/s = ${rps[9]} / ${rps[9o]} = $(ratio "${rps[9]}" "${rps[9o]}") (target ≥ 2: $(verdict "$(ratio "${rps[9]}" "${rps[9o]}")" ">=" 2))."
+  echo "Row 4: req/s with a Bearer token / req/s with an API key (row 2) = $(ratio "${rps[4]}" "${rps[2]}") (target ≥ 0.9: $(verdict "$(ratio "${rps[4]}" "${rps[2]}")" ">=" 0.9))."
   echo "Row 8: p99 at 1,000,000 keys / p99 at 1,000 keys = ${p99[8]} / ${p99[2]} = $p99_ratio (target ≤ 1.2: $(verdict "$p99_ratio" "<=" 1.2))."
 } >"$work/results.md"
 

@@ -35,6 +35,8 @@ echo "conformance: npm ci"
 (cd "$here" && npm ci --no-audit --no-fund --loglevel=error >"$work/npm.log" 2>&1) || { cat "$work/npm.log" >&2; exit 1; }
 
 export OrgKeys__DataDirectory=$work/data
+# Plain HTTP on loopback for the OAuth endpoints (README, OAuth settings): openid-client talks to them directly.
+export OrgKeys__OAuth__RequireHttps=false
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 http_ok() { # 0 when GET $1 answers 200

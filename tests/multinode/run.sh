@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Two OrgKeys nodes on one throwaway PostgreSQL: both migrate the same empty database at once,
 # a key created on A works on B, a key revoked on A is refused by B within one second (measured),
-# and a JWT issued by A is valid on B. Uses the Release build. Prints "# pass N" and "# fail N".
+# a JWT issued by A is valid on B, and an OAuth token issued on A works on B and stops there at once when
+# revoked or its client deleted on A. Uses the Release build. Prints "# pass N" and "# fail N".
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -40,6 +41,9 @@ export OrgKeys__ServerSecret
 OrgKeys__ServerSecret=$(head -c 32 /dev/urandom | base64)
 # /metrics is off the public port unless its scrapers are listed (issue 14): this machine scrapes.
 export OrgKeys__Metrics__AllowedAddresses__0=127.0.0.1
+# The OAuth endpoints on plain HTTP: both nodes listen on loopback only. Nodes behind one balancer share
+# one public URL, which is the issuer of their tokens: here two ports, so it is set (else B refuses A's tokens).
+export OrgKeys__OAuth__RequireHttps=false OrgKeys__Issuer=http://orgkeys.multinode.test/
 
 start_node() { # start_node NAME [VAR=VALUE...]: sets node_url (not in a subshell, so cleanup knows the pid)
   local port
@@ -165,6 +169,44 @@ done
 echo "# parent revoked on A at t=0 ms; its child refused by B at t=$child_refused_after ms"
 child_within_a_second() { ((child_refused_after >= 0 && child_refused_after <= 1000)); }
 check "a revoked parent on A stops its child on B within one second ($child_refused_after ms)" child_within_a_second
+
+# OAuth: a client-credentials token issued on A works on B; revoked on A (the token, then the client), B refuses it at once.
+client_json=$(curl -fs -H "x-api-key: $admin_key" -H 'Content-Type: application/json' \
+  -d '{"name":"robot","redirectUris":[],"scopes":["organizations:read"],"allowedGrantTypes":["client_credentials"]}' \
+  "$a/v1/api/organizations/$org/oauth-clients")
+client_db_id=$(jq -r .id <<<"$client_json") client_id=$(jq -r .clientId <<<"$client_json") client_secret=$(jq -r .clientSecret <<<"$client_json")
+grant_on_a() { # an access token from A's token endpoint
+  curl -fs -u "$client_id:$client_secret" -d grant_type=client_credentials -d scope=organizations:read "$a/v1/oauth/token" | jq -r .access_token
+}
+bearer_status_on_b() { status -H "Authorization: Bearer $1" "$b/v1/api/organizations/$org"; }
+refused_on_b_after() { # refused_on_b_after TOKEN START_MS: ms until B answers 401, or -1 after 5 s
+  while (($(now_ms) - $2 < 5000)); do
+    if [[ $(bearer_status_on_b "$1") == 401 ]]; then echo $(($(now_ms) - $2)); return; fi
+    sleep 0.02
+  done
+  echo -1
+}
+token=$(grant_on_a)
+token_on_b() { [[ $(bearer_status_on_b "$token") == 200 ]]; }
+check "a client-credentials token issued on A works on B" token_on_b
+for _ in 1 2 3 4 5; do token_on_b || true; done
+revoked_at=$(now_ms)
+curl -fs -o /dev/null -u "$client_id:$client_secret" -d "token=$token" -d token_type_hint=access_token "$a/v1/oauth/revoke"
+answered_at=$(now_ms)
+token_refused_after=$(refused_on_b_after "$token" "$revoked_at")
+echo "# token revoked on A at t=0 ms (A answered at t=$((answered_at - revoked_at)) ms); refused by B at t=$token_refused_after ms"
+token_within_a_second() { ((token_refused_after >= 0 && token_refused_after <= 1000)); }
+check "an access token revoked on A is refused by B within one second ($token_refused_after ms)" token_within_a_second
+token=$(grant_on_a)
+check "a second token issued on A works on B" token_on_b
+for _ in 1 2 3 4 5; do token_on_b || true; done
+revoked_at=$(now_ms)
+curl -fs -o /dev/null -X DELETE -H "x-api-key: $admin_key" "$a/v1/api/organizations/$org/oauth-clients/$client_db_id"
+answered_at=$(now_ms)
+client_refused_after=$(refused_on_b_after "$token" "$revoked_at")
+echo "# client deleted on A at t=0 ms (A answered at t=$((answered_at - revoked_at)) ms); its token refused by B at t=$client_refused_after ms"
+client_within_a_second() { ((client_refused_after >= 0 && client_refused_after <= 1000)); }
+check "deleting its client on A stops a token on B within one second ($client_refused_after ms)" client_within_a_second
 
 # A membership change on B reaches A at once too: the channel runs both ways.
 removed_org() { curl -fs -o /dev/null -X DELETE -H "x-api-key: $admin_key" "$b/v1/api/organizations/$org"; }

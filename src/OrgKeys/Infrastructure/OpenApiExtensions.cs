@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.OpenApi;
 using OrgKeys.Authentication;
+using OrgKeys.OAuth;
 using Scalar.AspNetCore;
 
 namespace OrgKeys.Infrastructure;
@@ -8,7 +9,13 @@ namespace OrgKeys.Infrastructure;
 /// <summary>Our own OpenAPI document at <c>/v1/openapi.json</c>, with the contract's security schemes and operationIds.</summary>
 internal static class OpenApiExtensions
 {
-    private static readonly string[] OAuthScopes = ["openid", "email", "profile"];
+    /// <summary>The seed's words for its three scopes; the others say what they allow.</summary>
+    private static readonly Dictionary<string, string> SeedScopes = new(StringComparer.Ordinal)
+    {
+        ["openid"] = "Access to basic profile information",
+        ["email"] = "Access to email address",
+        ["profile"] = "Access to full profile information",
+    };
 
     public static IServiceCollection AddOrgKeysOpenApi(this IServiceCollection services) =>
         services.AddOpenApi("v1", options =>
@@ -34,13 +41,18 @@ internal static class OpenApiExtensions
             });
             options.AddOperationTransformer((operation, context, _) =>
             {
-                // Every endpoint that needs a credential lists the contract's four schemes.
+                // Every endpoint that needs a credential lists the contract's schemes; OAuth2 with the scope it needs, where a token may go.
                 var anonymous = context.Description.ActionDescriptor.EndpointMetadata.OfType<IAllowAnonymous>().Any();
                 var authorized = context.Description.ActionDescriptor.EndpointMetadata.OfType<IAuthorizeData>().Any();
                 if (authorized && !anonymous)
                 {
-                    operation.Security = [.. new[] { AuthSchemes.ApiKey, AuthSchemes.JwtCookie, AuthSchemes.JwtHeader, "OAuth2" }
+                    operation.Security = [.. new[] { AuthSchemes.ApiKey, AuthSchemes.JwtCookie, AuthSchemes.JwtHeader }
                         .Select(name => new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(name, context.Document)] = [] })];
+                    var pattern = "/" + context.Description.RelativePath?.TrimEnd('/');
+                    if (Scopes.Required(context.Description.HttpMethod ?? "GET", pattern) is { } scope)
+                    {
+                        operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("OAuth2", context.Document)] = [scope] });
+                    }
                 }
 
                 // Any status an operation does not list (401 from authentication, 403, 413, 415, 429 …)
@@ -80,7 +92,7 @@ internal static class OpenApiExtensions
 
     private static OpenApiSecurityScheme OAuth2Scheme()
     {
-        var scopes = OAuthScopes.ToDictionary(s => s, s => $"Access to {s}");
+        var scopes = Scopes.Descriptions.ToDictionary(s => s.Key, s => SeedScopes.GetValueOrDefault(s.Key, s.Value), StringComparer.Ordinal);
         return new OpenApiSecurityScheme
         {
             Type = SecuritySchemeType.OAuth2,

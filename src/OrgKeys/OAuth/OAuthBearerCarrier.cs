@@ -50,19 +50,21 @@ public sealed class OAuthBearerCarrier : ICredentialCarrier
 
         var clientId = token.GetClaim(Claims.ClientId) ?? "";
         var scopes = token.GetScopes().ToHashSet(StringComparer.Ordinal);
+        // OpenIddict refuses a token without an expiry before this; the fallback only keeps the rule closed.
+        var expiresAt = token.GetExpirationDate()?.UtcDateTime ?? DateTime.UnixEpoch;
         if (int.TryParse(token.GetClaim(OAuthClaims.Organization), NumberStyles.None, CultureInfo.InvariantCulture, out var organizationId))
         {
             // The client must still exist in a live organization (deleting the client already removed its tokens).
             var live = await http.RequestServices.GetRequiredService<OrgKeysDbContext>().OAuthApplications
                 .AnyAsync(a => a.ClientId == clientId && a.OrganizationId == organizationId && a.Organization.DeletedDate == null, http.RequestAborted);
-            return live ? CredentialVerdict.Accepted(new OAuthClientCaller(clientId, organizationId, scopes)) : Invalid;
+            return live ? CredentialVerdict.Accepted(new OAuthClientCaller(clientId, organizationId, scopes, expiresAt)) : Invalid;
         }
 
         if (int.TryParse(token.GetClaim(Claims.Subject), NumberStyles.None, CultureInfo.InvariantCulture, out var userId)
             && int.TryParse(token.GetClaim(OAuthClaims.SessionVersion), NumberStyles.None, CultureInfo.InvariantCulture, out var sessionVersion)
             && await http.RequestServices.GetRequiredService<AccessLookup>().IsSessionCurrentAsync(userId, sessionVersion, http.RequestAborted))
         {
-            return CredentialVerdict.Accepted(new OAuthUserCaller(new SessionUser(userId, sessionVersion), clientId, scopes));
+            return CredentialVerdict.Accepted(new OAuthUserCaller(new SessionUser(userId, sessionVersion), clientId, scopes, expiresAt));
         }
 
         return Ended;

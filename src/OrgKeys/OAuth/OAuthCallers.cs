@@ -6,13 +6,17 @@ using OrgKeys.Data.Entities;
 namespace OrgKeys.OAuth;
 
 /// <summary>An OAuth access token: its client and the scopes it was granted (<see cref="OAuthScopeHandler"/> enforces them).</summary>
-public abstract record OAuthCaller(string ClientId, IReadOnlySet<string> GrantedScopes) : Caller
+/// <remarks>A token ends at <paramref name="ExpiresAt"/>, so it may not make what would outlive it (a client, a member, a key beyond it).</remarks>
+public abstract record OAuthCaller(string ClientId, IReadOnlySet<string> GrantedScopes, DateTime ExpiresAt) : Caller
 {
     public override string Scope { get; } = string.Join(' ', GrantedScopes.Order(StringComparer.Ordinal));
+
+    public override DateTime? NotAfter => ExpiresAt;
 }
 
 /// <summary>A client-credentials token: it acts as its client's organization, as an admin key would.</summary>
-public sealed record OAuthClientCaller(string ClientId, int OrganizationId, IReadOnlySet<string> GrantedScopes) : OAuthCaller(ClientId, GrantedScopes)
+public sealed record OAuthClientCaller(string ClientId, int OrganizationId, IReadOnlySet<string> GrantedScopes, DateTime ExpiresAt)
+    : OAuthCaller(ClientId, GrantedScopes, ExpiresAt)
 {
     public override string Subject { get; } = "oauth-client:" + ClientId;
 
@@ -29,7 +33,8 @@ public sealed record OAuthClientCaller(string ClientId, int OrganizationId, IRea
 }
 
 /// <summary>A token a user delegated to a client: it acts as the user (roles looked up as for a session), never beyond its scopes.</summary>
-public sealed record OAuthUserCaller(SessionUser User, string ClientId, IReadOnlySet<string> GrantedScopes) : OAuthCaller(ClientId, GrantedScopes)
+public sealed record OAuthUserCaller(SessionUser User, string ClientId, IReadOnlySet<string> GrantedScopes, DateTime ExpiresAt)
+    : OAuthCaller(ClientId, GrantedScopes, ExpiresAt)
 {
     public override string Subject => User.Subject;
 

@@ -17,11 +17,13 @@ public static class OAuthClientEndpoints
         var group = routes.MapGroup("/v1/api/organizations/{organizationId:int}/oauth-clients")
             .WithTags("Organizations")
             .RequireAuthorization(Policies.OrganizationAdmin);
-        group.MapPost("", Create).WithName("createOrganizationOAuthClient").WithSummary("Create OAuth client");
+        group.MapPost("", Create).WithName("createOrganizationOAuthClient").WithSummary("Create OAuth client")
+            .RequireAuthorization(Policies.DurableCredential);
         group.MapGet("", List).WithName("listOrganizationOAuthClients").WithSummary("List OAuth clients");
         group.MapGet("/{oauthClientId:int}", Get).WithName("getOrganizationOAuthClient").WithSummary("Get OAuth client");
         group.MapPost("/{oauthClientId:int}", Update).WithName("updateOrganizationOAuthClient").WithSummary("Update OAuth client");
-        group.MapPost("/{oauthClientId:int}/rotate-secret", RotateSecret).WithName("rotateOrganizationOAuthClientSecret").WithSummary("Rotate OAuth client secret");
+        group.MapPost("/{oauthClientId:int}/rotate-secret", RotateSecret).WithName("rotateOrganizationOAuthClientSecret").WithSummary("Rotate OAuth client secret")
+            .RequireAuthorization(Policies.DurableCredential);
         group.MapDelete("/{oauthClientId:int}", Delete).WithName("deleteOrganizationOAuthClient").WithSummary("Delete OAuth client");
         return routes;
     }

@@ -14,13 +14,14 @@ internal static class OAuthClientRules
 
     public static readonly string[] DefaultGrantTypes = [GrantTypes.AuthorizationCode, GrantTypes.RefreshToken];
 
+    // The consent page shows both to users: a newline or a bidirectional override would forge what they read.
     public static string? Name(string? name) =>
-        string.IsNullOrWhiteSpace(name) || name.Trim().Length > 128 || ClientText.HasNul(name)
-            ? "'name' is required and must be at most 128 characters." : null;
+        string.IsNullOrWhiteSpace(name) || name.Trim().Length > 128
+            ? "'name' is required and must be at most 128 characters." : ClientText.RefuseControlCharacters("name", name);
 
     public static string? Description(string? description) =>
-        description is not null && (description.Length > 1024 || ClientText.HasNul(description))
-            ? "'description' must be at most 1024 characters." : null;
+        description is not null && description.Length > 1024
+            ? "'description' must be at most 1024 characters." : ClientText.RefuseControlCharacters("description", description);
 
     public static string? HomepageUrl(string? url) =>
         url is not null && (url.Length > 2048 || !Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http"))

@@ -45,10 +45,12 @@ public static class Scopes
     /// The scope an API operation needs, by route and method; null where no token may go (deleting an
     /// organization, changing a password, audit): fail closed for anything not listed.
     /// </summary>
+    /// <remarks>The pattern may carry its <c>:int</c> constraints (a route) or not (the OpenAPI document's paths).</remarks>
     public static string? Required(string method, string? pattern)
     {
         var read = HttpMethods.IsGet(method) || HttpMethods.IsHead(method);
-        const string Organization = "/v1/api/organizations/{organizationId:int}";
+        const string Organization = "/v1/api/organizations/{organizationId}";
+        pattern = pattern?.Replace(":int}", "}", StringComparison.Ordinal);
         return pattern switch
         {
             "/v1/api/user" or "/v1/api/user/organizations" when read => UserRead,
