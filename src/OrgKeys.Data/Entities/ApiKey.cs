@@ -11,6 +11,8 @@ public class ApiKey
     public required string Name { get; set; }
     public OrganizationRole Role { get; set; }
     public required byte[] KeyHash { get; set; }
+    /// <summary>The server secret version <see cref="KeyHash"/> was made under; moves to the current one on the key's next use.</summary>
+    public int SecretVersion { get; set; } = 1;
     public required string Hint { get; set; }
     public DateTime Created { get; set; }
     public DateTime? ExpiresAt { get; set; }

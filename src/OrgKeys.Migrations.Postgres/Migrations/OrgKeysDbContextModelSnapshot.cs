@@ -94,6 +94,9 @@ namespace OrgKeys.Migrations.Postgres.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
 
+                    b.Property<int>("SecretVersion")
+                        .HasColumnType("integer");
+
                     b.Property<int?>("WhiteLabelId")
                         .HasColumnType("integer");
 

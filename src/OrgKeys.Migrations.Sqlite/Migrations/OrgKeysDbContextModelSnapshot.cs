@@ -85,6 +85,9 @@ namespace OrgKeys.Migrations.Sqlite.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("SecretVersion")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int?>("WhiteLabelId")
                         .HasColumnType("INTEGER");
 

@@ -31,7 +31,7 @@ public sealed class ApiKeyService(
         int organizationId, NewApiKey request, Actor origin, CancellationToken cancellationToken)
     {
         var secret = request.CustomKey ?? ApiKeyFormat.Generate();
-        var hash = hasher.Hash(secret);
+        var (hash, secretVersion) = hasher.HashForStorage(secret);
         if (await db.ApiKeys.AnyAsync(k => k.KeyHash == hash, cancellationToken))
         {
             return (CreateKeyOutcome.Conflict, 0, "");
@@ -50,6 +50,7 @@ public sealed class ApiKeyService(
             Name = request.Name,
             Role = request.Role,
             KeyHash = hash,
+            SecretVersion = secretVersion,
             Hint = ApiKeyFormat.Mask(secret),
             Created = now,
             ExpiresAt = expires,

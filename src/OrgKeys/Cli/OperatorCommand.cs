@@ -11,7 +11,7 @@ namespace OrgKeys.Cli;
 /// <summary>
 /// The operator CLI, in the same executable and configuration as the service:
 /// <c>OrgKeys [serve] [--urls …]</c>, <c>OrgKeys migrate</c>, <c>OrgKeys users create …</c>,
-/// <c>OrgKeys organizations create …</c>, <c>OrgKeys whitelabels create|list …</c>. With <c>--json</c> the last line of stdout is one JSON object;
+/// <c>OrgKeys organizations create …</c>, <c>OrgKeys whitelabels create|list …</c>, <c>OrgKeys secret rotate|status|retire-old</c>. With <c>--json</c> the last line of stdout is one JSON object;
 /// on error the exit code is non-zero and stderr has one line.
 /// </summary>
 public sealed record OperatorCommand(string Verb, IReadOnlyDictionary<string, string> Options, bool Json)
@@ -28,6 +28,15 @@ public sealed record OperatorCommand(string Verb, IReadOnlyDictionary<string, st
         ["backup"] = ["output"],
         ["restore"] = ["input"],
         ["oauth rotate-keys"] = [],
+        ["secret rotate"] = [],
+        ["secret status"] = [],
+        ["secret retire-old"] = [],
+    };
+
+    /// <summary>Options without a value, besides <c>--json</c>.</summary>
+    private static readonly Dictionary<string, string[]> Flags = new()
+    {
+        ["secret retire-old"] = ["force"],
     };
 
     public const string Usage = """
@@ -41,6 +50,8 @@ public sealed record OperatorCommand(string Verb, IReadOnlyDictionary<string, st
                OrgKeys backup --output FILE [--json]       (SQLite; while the server runs)
                OrgKeys restore --input FILE [--json]       (SQLite; into an empty data folder)
                OrgKeys oauth rotate-keys [--json]
+               OrgKeys secret rotate|status [--json]          (README: rotating the server secret)
+               OrgKeys secret retire-old [--force] [--json]
         """;
 
     /// <summary>Splits the arguments into the host's (for <c>serve</c>) and an operator command, or an error.</summary>
@@ -71,6 +82,10 @@ public sealed record OperatorCommand(string Verb, IReadOnlyDictionary<string, st
             if (name == "json")
             {
                 json = true;
+            }
+            else if (name is not null && Flags.TryGetValue(verb, out var flags) && flags.Contains(name))
+            {
+                options[name] = "true";
             }
             else if (name is not null && Verbs[verb].Contains(name) && i + 1 < rest.Length)
             {
@@ -110,6 +125,7 @@ public sealed record OperatorCommand(string Verb, IReadOnlyDictionary<string, st
             "backup" => await provider.GetRequiredService<SqliteBackup>().CreateAsync(Options["output"], CancellationToken.None),
             "restore" => await provider.GetRequiredService<SqliteRestore>().RestoreAsync(Options["input"], CancellationToken.None),
             "oauth rotate-keys" => await OAuth.RotateKeysCommand.RunAsync(provider),
+            "secret rotate" or "secret status" or "secret retire-old" => await SecretCommands.RunAsync(Verb, Options.ContainsKey("force"), provider),
             _ => (null, $"unknown command '{Verb}'"),
         };
         if (error is not null)

@@ -76,11 +76,8 @@ public sealed class OAuthKeyRing(ServerKeyStore sealing, TimeProvider time)
             var pfx = certificate.Export(X509ContentType.Pkcs12);
             var value = sealing.Seal(pfx, purpose);
             CryptographicOperations.ZeroMemory(pfx);
-            var created = now.UtcDateTime;
             // Nodes starting together race to create the first generation: the first insert wins.
-            await db.Database.ExecuteSqlAsync(
-                $"""INSERT INTO "ServerKeys" ("Purpose", "Value", "Created") VALUES ({purpose}, {value}, {created}) ON CONFLICT ("Purpose") DO NOTHING""",
-                cancellationToken);
+            await sealing.InsertAsync(db, purpose, value, cancellationToken);
         }
     }
 

@@ -33,7 +33,14 @@ public sealed class KeyExposures(OrgKeysDbContext db, ApiKeyHasher hasher, ApiKe
             }
 
             var hash = hasher.Hash(token);
-            var key = await db.ApiKeys.AsNoTracking().Where(k => k.KeyHash == hash)
+            // A key still resting on the previous secret of a rotation is found under that one.
+            var other = new byte[ApiKeyHasher.HashSize];
+            if (!hasher.TryHashOther(token, other, out _))
+            {
+                other = hash;
+            }
+
+            var key = await db.ApiKeys.AsNoTracking().Where(k => k.KeyHash == hash || k.KeyHash == other)
                 .Select(k => new { k.Id, k.OrganizationId, k.WhiteLabelId, k.RevokedAt, k.ExpiresAt })
                 .FirstOrDefaultAsync(cancellationToken);
             if (key is null)

@@ -77,11 +77,20 @@ public sealed class ApiKeyVerifier(ApiKeyHasher hasher, AuthCache cache, TimePro
         var generation = cache.Generation;
         var hash = id.ToArray();
         var now = time.GetUtcNow();
-        var row = await LoadAsync(requestServices.GetRequiredService<OrgKeysDbContext>(), hash, cancellationToken);
+        var db = requestServices.GetRequiredService<OrgKeysDbContext>();
+        // Only while a rotation keeps a second secret: one more HMAC, and still one lookup.
+        var other = new byte[ApiKeyHasher.HashSize];
+        var hasOther = hasher.TryHashOther(presented, other, out var moveToVersion);
+        var (row, foundByOther) = await LoadAsync(db, hash, hasOther ? other : null, cancellationToken);
         if (row is null)
         {
             cache.Fill(cache.UnknownKeys, id, true, generation, now);
             return Unknown;
+        }
+
+        if (foundByOther && moveToVersion is { } version)
+        {
+            await MoveToCurrentSecretAsync(db, row.Key.Id, other, hash, version, cancellationToken);
         }
 
         cache.Fill(cache.ApiKeys, id, row, generation, now);
@@ -119,14 +128,25 @@ public sealed class ApiKeyVerifier(ApiKeyHasher hasher, AuthCache cache, TimePro
         : row.Key.ExpiresAt <= now.UtcDateTime ? Expired
         : row.Accepted;
 
-    private static async Task<CachedApiKey?> LoadAsync(OrgKeysDbContext db, byte[] hash, CancellationToken cancellationToken)
+    /// <summary>The key by its hash under the current secret or, during a rotation, the other one; and whether the other found it.</summary>
+    private static async Task<(CachedApiKey? Row, bool FoundByOther)> LoadAsync(OrgKeysDbContext db, byte[] hash, byte[]? other, CancellationToken cancellationToken)
     {
-        var row = await db.ApiKeys.AsNoTracking()
-            .Where(k => k.KeyHash == hash && k.Organization.DeletedDate == null)
+        var live = db.ApiKeys.AsNoTracking().Where(k => k.Organization.DeletedDate == null);
+        var row = await (other is null ? live.Where(k => k.KeyHash == hash) : live.Where(k => k.KeyHash == hash || k.KeyHash == other))
             .Select(k => new { k.Id, k.OrganizationId, k.Role, k.ExpiresAt, k.RevokedAt, k.KeyHash, k.WhiteLabelId, k.CreatedByUserId })
             .FirstOrDefaultAsync(cancellationToken);
-        return row is null || !CryptographicOperations.FixedTimeEquals(row.KeyHash, hash)
-            ? null
-            : new CachedApiKey(new VerifiedApiKey(row.Id, row.OrganizationId, row.Role, row.ExpiresAt, row.WhiteLabelId, row.CreatedByUserId), row.RevokedAt is not null);
+        var byCurrent = row is not null && CryptographicOperations.FixedTimeEquals(row.KeyHash, hash);
+        var byOther = row is not null && other is not null && CryptographicOperations.FixedTimeEquals(row.KeyHash, other);
+        return row is null || !(byCurrent || byOther)
+            ? (null, false)
+            : (new CachedApiKey(new VerifiedApiKey(row.Id, row.OrganizationId, row.Role, row.ExpiresAt, row.WhiteLabelId, row.CreatedByUserId), row.RevokedAt is not null), !byCurrent);
     }
+
+    /// <summary>
+    /// The plaintext is in hand only now: store the key's hash under the current secret, so it no longer
+    /// rests on the old one. Only the row still holding the old hash changes, so two nodes moving it at once agree.
+    /// </summary>
+    private static Task<int> MoveToCurrentSecretAsync(OrgKeysDbContext db, int id, byte[] oldHash, byte[] newHash, int version, CancellationToken cancellationToken) =>
+        db.ApiKeys.Where(k => k.Id == id && k.KeyHash == oldHash)
+            .ExecuteUpdateAsync(s => s.SetProperty(k => k.KeyHash, newHash).SetProperty(k => k.SecretVersion, version), cancellationToken);
 }
