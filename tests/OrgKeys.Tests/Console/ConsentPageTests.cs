@@ -1,0 +1,121 @@
+using System.Net;
+using Microsoft.Playwright;
+using OrgKeys.Tests.Infrastructure;
+using static OrgKeys.Tests.Console.ConsolePages;
+
+namespace OrgKeys.Tests.Console;
+
+/// <summary>The authorization code flow in Chromium: sign-in, consent, the code, the token, the API; Deny; withdrawing.</summary>
+[Collection(BrowserTests.Name)]
+public sealed class ConsentPageTests(OAuthBrowserHost host) : IClassFixture<OAuthBrowserHost>, IAsyncLifetime
+{
+    private readonly OrgKeysApp _app = host.App;
+    private BrowserClient _client = null!;
+    private int _otherOrganization;
+
+    public async Task InitializeAsync()
+    {
+        await _app.ResetAsync();
+        (_client, _otherOrganization) = await BrowserClient.RegisterAsync(_app);
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public async Task CodeFlow_ThroughSignInAndConsent_GivesATokenForTheClientsOrganizationOnly()
+    {
+        var page = await host.NewPageAsync();
+        await page.GotoAsync(_client.AuthorizeUrl());
+        Assert.StartsWith($"{host.BaseUrl}/signin?ReturnUrl=%2Fv1%2Foauth%2Fauthorize%3F", page.Url);
+        await SignInAsync(page, "alice");
+
+        Assert.StartsWith($"{host.BaseUrl}/oauth/consent?", page.Url);
+        await Assertions.Expect(page.Locator("dl.profile")).ToContainTextAsync("Acme Robotics");
+        await Assertions.Expect(page.Locator("dl.profile")).ToContainTextAsync(new Uri(_client.RedirectUri).Authority);
+        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "https://dashboard.example/" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Listitem)).ToHaveTextAsync(
+            ["Know who you are (your user id).", "See your name and username.", "See your organizations and their details."]);
+
+        var callback = await _client.CallbackAsync(page, () => page.GetByRole(AriaRole.Button, new() { Name = "Allow" }).ClickAsync());
+        Assert.Equal("state-1", callback["state"].ToString());
+        var token = await _client.RedeemAsync(_app, callback["code"].ToString());
+        Assert.Equal(HttpStatusCode.OK, (await BrowserClient.OrganizationAsync(_app, token, _client.OrganizationId)).StatusCode);
+        Assert.Contains((await BrowserClient.OrganizationAsync(_app, token, _otherOrganization)).StatusCode, new[] { HttpStatusCode.NotFound, HttpStatusCode.Forbidden });
+
+        // Remembered: the next request for the same scopes skips the page.
+        var again = await _client.CallbackAsync(page, () => page.GotoAsync(_client.AuthorizeUrl()));
+        Assert.False(string.IsNullOrEmpty(again["code"]));
+        Assert.Equal(1, await _app.WithDbAsync(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.CountAsync(db.OAuthAuthorizations)));
+    }
+
+    [Fact]
+    public async Task Deny_AnswersAccessDenied_AndRemembersNothing()
+    {
+        var page = await _client.ToConsentPageAsync(host);
+        var callback = await _client.CallbackAsync(page, () => page.GetByRole(AriaRole.Button, new() { Name = "Deny" }).ClickAsync());
+        Assert.Equal("access_denied", callback["error"].ToString());
+        Assert.Equal("state-1", callback["state"].ToString());
+        Assert.False(callback.ContainsKey("code"));
+        Assert.Equal(0, await _app.WithDbAsync(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.CountAsync(db.OAuthAuthorizations)));
+    }
+
+    [Fact]
+    public async Task Withdraw_OnConnectedApplications_StopsTheTokenAtOnce()
+    {
+        var page = await _client.ToConsentPageAsync(host);
+        var callback = await _client.CallbackAsync(page, () => page.GetByRole(AriaRole.Button, new() { Name = "Allow" }).ClickAsync());
+        var token = await _client.RedeemAsync(_app, callback["code"].ToString());
+        Assert.Equal(HttpStatusCode.OK, (await BrowserClient.OrganizationAsync(_app, token, _client.OrganizationId)).StatusCode);
+
+        await page.GotoAsync("/");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Connected applications" }).ClickAsync();
+        var row = page.GetByRole(AriaRole.Row).Filter(new() { HasText = "Robot Dashboard" });
+        await Assertions.Expect(row).ToContainTextAsync("Acme Robotics");
+        await Assertions.Expect(row).ToContainTextAsync("openid, profile, organizations:read");
+        await row.GetByRole(AriaRole.Button, new() { Name = "Withdraw access of Robot Dashboard (Acme Robotics)" }).ClickAsync();
+
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Access withdrawn.");
+        await Assertions.Expect(page.GetByText("You have not allowed any application.")).ToBeVisibleAsync();
+        Assert.Equal(HttpStatusCode.Unauthorized, (await BrowserClient.OrganizationAsync(_app, token, _client.OrganizationId)).StatusCode);
+
+        // Withdrawn means asked again.
+        await page.GotoAsync(_client.AuthorizeUrl());
+        Assert.StartsWith($"{host.BaseUrl}/oauth/consent?", page.Url);
+    }
+
+    [Fact]
+    public async Task Keyboard_TabAndEnterOnly_SignInAndAllow()
+    {
+        var page = await host.NewPageAsync();
+        await page.GotoAsync(_client.AuthorizeUrl());
+        await page.Keyboard.PressAsync("Tab");
+        await page.Keyboard.PressAsync("Tab");
+        await page.Keyboard.PressAsync("Tab");
+        await page.Keyboard.TypeAsync("alice");
+        await page.Keyboard.PressAsync("Tab");
+        await page.Keyboard.TypeAsync(OrgKeysApp.Password);
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Allow Robot Dashboard to use your account?");
+
+        var order = new List<string>();
+        for (var i = 0; i < 6; i++)
+        {
+            await page.Keyboard.PressAsync("Tab");
+            order.Add(await page.EvaluateAsync<string>("document.activeElement.id || document.activeElement.textContent.trim()"));
+        }
+
+        Assert.Equal(["Skip to main content", "OrgKeys", "Sign out", "https://dashboard.example/", "Connected applications", "allow"], order);
+        var callback = await _client.CallbackAsync(page, () => page.Keyboard.PressAsync("Enter"));
+        Assert.False(string.IsNullOrEmpty(callback["code"]));
+    }
+
+    [Fact]
+    public async Task PromptLogin_ShowsTheSignInFormToASignedInUser()
+    {
+        var page = await _client.ToConsentPageAsync(host);
+        await page.GotoAsync(_client.AuthorizeUrl("login"));
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Sign in");
+        await SignInAsync(page, "alice");
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Allow Robot Dashboard to use your account?");
+    }
+}
