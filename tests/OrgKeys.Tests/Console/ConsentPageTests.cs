@@ -118,4 +118,29 @@ public sealed class ConsentPageTests(OAuthBrowserHost host) : IClassFixture<OAut
         await SignInAsync(page, "alice");
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Allow Robot Dashboard to use your account?");
     }
+
+    [Fact]
+    public async Task ConsentAndConnectedApplications_HaveNoAxeViolations()
+    {
+        var page = await _client.ToConsentPageAsync(host);
+        await AssertNoAxeViolationsAsync(page, "the consent page");
+
+        // A post that chose neither button (the form submitted without a submitter).
+        await page.EvaluateAsync("document.querySelector('form.actions').submit()");
+        await Assertions.Expect(page.Locator("#error-summary")).ToContainTextAsync("Choose Allow or Deny.");
+        Assert.Equal("error-summary", await page.EvaluateAsync<string>("document.activeElement.id"));
+        await AssertNoAxeViolationsAsync(page, "the consent page after a failed post");
+        Assert.Equal(0, await _app.WithDbAsync(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.CountAsync(db.OAuthAuthorizations)));
+
+        var connected = await host.NewPageAsync();
+        await connected.GotoAsync("/connected-applications");
+        await SignInAsync(connected, "alice");
+        await Assertions.Expect(connected.GetByText("You have not allowed any application.")).ToBeVisibleAsync();
+        await AssertNoAxeViolationsAsync(connected, "connected applications, empty");
+
+        await _client.CallbackAsync(page, () => page.GetByRole(AriaRole.Button, new() { Name = "Allow" }).ClickAsync());
+        await connected.ReloadAsync();
+        await Assertions.Expect(connected.GetByRole(AriaRole.Row).Filter(new() { HasText = "Robot Dashboard" })).ToBeVisibleAsync();
+        await AssertNoAxeViolationsAsync(connected, "connected applications, one consent");
+    }
 }
