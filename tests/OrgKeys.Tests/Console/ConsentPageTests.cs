@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using OrgKeys.Tests.Infrastructure;
 using static OrgKeys.Tests.Console.ConsolePages;
@@ -43,6 +44,7 @@ public sealed class ConsentPageTests(OAuthBrowserHost host) : IClassFixture<OAut
         Assert.Contains((await BrowserClient.OrganizationAsync(_app, token, _otherOrganization)).StatusCode, new[] { HttpStatusCode.NotFound, HttpStatusCode.Forbidden });
 
         // Remembered: the next request for the same scopes skips the page.
+        page = await page.Context.NewPageAsync();
         var again = await _client.CallbackAsync(page, () => page.GotoAsync(_client.AuthorizeUrl()));
         Assert.False(string.IsNullOrEmpty(again["code"]));
         Assert.Equal(1, await _app.WithDbAsync(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.CountAsync(db.OAuthAuthorizations)));
@@ -67,6 +69,7 @@ public sealed class ConsentPageTests(OAuthBrowserHost host) : IClassFixture<OAut
         var token = await _client.RedeemAsync(_app, callback["code"].ToString());
         Assert.Equal(HttpStatusCode.OK, (await BrowserClient.OrganizationAsync(_app, token, _client.OrganizationId)).StatusCode);
 
+        page = await page.Context.NewPageAsync();
         await page.GotoAsync("/");
         await page.GetByRole(AriaRole.Link, new() { Name = "Connected applications" }).ClickAsync();
         var row = page.GetByRole(AriaRole.Row).Filter(new() { HasText = "Robot Dashboard" });
@@ -142,5 +145,37 @@ public sealed class ConsentPageTests(OAuthBrowserHost host) : IClassFixture<OAut
         await connected.ReloadAsync();
         await Assertions.Expect(connected.GetByRole(AriaRole.Row).Filter(new() { HasText = "Robot Dashboard" })).ToBeVisibleAsync();
         await AssertNoAxeViolationsAsync(connected, "connected applications, one consent");
+    }
+
+    [Fact]
+    public async Task Withdraw_AnotherUsersConsent_Is404_AndLeavesItValid()
+    {
+        var bobsConsent = await ConsentAsBobAsync();
+        var page = await _client.ToConsentPageAsync(host);
+        await _client.CallbackAsync(page, () => page.GetByRole(AriaRole.Button, new() { Name = "Allow" }).ClickAsync());
+        page = await page.Context.NewPageAsync();
+        await page.GotoAsync("/connected-applications");
+        await Assertions.Expect(page.GetByRole(AriaRole.Row)).ToHaveCountAsync(2);
+        await page.Locator("input[name=id]").EvaluateAsync("(input, id) => input.value = id", bobsConsent);
+
+        var response = await page.RunAndWaitForResponseAsync(
+            () => page.GetByRole(AriaRole.Button, new() { Name = "Withdraw access of Robot Dashboard (Acme Robotics)" }).ClickAsync(),
+            r => r.Url.EndsWith("/connected-applications", StringComparison.Ordinal) && r.Request.Method == "POST");
+        Assert.Equal(404, response.Status);
+        Assert.Equal(2, await _app.WithDbAsync(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.CountAsync(
+            db.OAuthAuthorizations, a => a.Status == OpenIddict.Abstractions.OpenIddictConstants.Statuses.Valid)));
+    }
+
+    private async Task<string> ConsentAsBobAsync()
+    {
+        var bob = await _app.WithDbAsync(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.SingleAsync(db.Users, u => u.Username == "bob"));
+        await using var scope = _app.Services.CreateAsyncScope();
+        var applications = scope.ServiceProvider.GetRequiredService<OpenIddict.Abstractions.IOpenIddictApplicationManager>();
+        var authorizations = scope.ServiceProvider.GetRequiredService<OpenIddict.Abstractions.IOpenIddictAuthorizationManager>();
+        var application = await applications.FindByClientIdAsync(_client.ClientId);
+        var consent = await authorizations.CreateAsync(new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity()),
+            bob.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), (await applications.GetIdAsync(application!))!,
+            OpenIddict.Abstractions.OpenIddictConstants.AuthorizationTypes.Permanent, ["openid"]);
+        return (await authorizations.GetIdAsync(consent))!;
     }
 }

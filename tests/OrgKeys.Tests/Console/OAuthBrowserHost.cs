@@ -54,6 +54,7 @@ internal sealed record BrowserClient(string ClientId, string Secret, string Redi
     }.Concat(prompt is null ? [] : [new("prompt", prompt)]));
 
     /// <summary>Runs <paramref name="act"/> and returns the query the browser then took to the redirect URI.</summary>
+    /// <remarks>The page then shows the browser's error page: go on in a new page of the same context, never race it.</remarks>
     public async Task<Dictionary<string, Microsoft.Extensions.Primitives.StringValues>> CallbackAsync(IPage page, Func<Task> act)
     {
         var request = page.WaitForRequestAsync(r => r.Url.StartsWith(RedirectUri, StringComparison.Ordinal), new() { Timeout = 15_000 });
