@@ -39,7 +39,7 @@ public sealed class SignInPageTests(BrowserHost host) : IClassFixture<BrowserHos
     {
         var (_, bob) = await _app.SignedInUserAsync("bob");
         var organization = await OrgKeysApp.CreateOrganizationAsync(bob, "Acme Robotics");
-        Assert.Equal(HttpStatusCode.OK, (await OrgKeysApp.AddMemberAsync(bob, organization.Id, "alice", "member")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await _app.JoinAsync(bob, organization.Id, "alice", "member")).StatusCode);
 
         var page = await host.NewPageAsync();
         await page.GotoAsync("/");
