@@ -26,7 +26,7 @@ public static class CookieForgeryGuard
         {
             // Pages (outside /v1) check their own antiforgery token after authentication, which the
             // token is bound to, and answer 400 with the HTML error page.
-            if (ApiRoutes.IsApi(http) && NeedsProof(http.Request) && !IsJson(http.Request) && !await HasAntiforgeryTokenAsync(http))
+            if (ApiRoutes.IsApi(http) && !AuthenticatesTheClient(http.Request) && NeedsProof(http.Request) && !IsJson(http.Request) && !await HasAntiforgeryTokenAsync(http))
             {
                 await ApiResults.WriteAsync(http, StatusCodes.Status415UnsupportedMediaType, body);
                 return;
@@ -35,6 +35,15 @@ public static class CookieForgeryGuard
             await next(http);
         });
     }
+
+    /// <summary>
+    /// The token, introspection and revocation endpoints authenticate the client from the form and never
+    /// read the cookie, so a cookie the browser happens to send proves nothing and is not asked to.
+    /// </summary>
+    private static bool AuthenticatesTheClient(HttpRequest request) =>
+        request.Path.Equals("/v1/oauth/token", StringComparison.Ordinal)
+        || request.Path.Equals("/v1/oauth/introspect", StringComparison.Ordinal)
+        || request.Path.Equals("/v1/oauth/revoke", StringComparison.Ordinal);
 
     private static bool NeedsProof(HttpRequest request) =>
         !HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method) && !HttpMethods.IsOptions(request.Method)

@@ -19,7 +19,23 @@ internal static class SecurityHeaders
         });
 
     private static readonly Func<object, Task> s_api = state => Set((HttpResponse)state, "frame-ancestors 'none'");
-    private static readonly Func<object, Task> s_page = state => Set((HttpResponse)state, PagePolicy);
+    private static readonly Func<object, Task> s_page = state =>
+    {
+        var response = (HttpResponse)state;
+        return Set(response, response.HttpContext.Items[FormRedirectKey] is string origin
+            ? PagePolicy.Replace("form-action 'self'", "form-action 'self' " + origin, StringComparison.Ordinal)
+            : PagePolicy);
+    };
+
+    private const string FormRedirectKey = "orgkeys:form-redirect-origin";
+
+    /// <summary>
+    /// Chromium applies <c>form-action</c> to every redirect that follows a form post, so a page whose form
+    /// ends, through <c>/v1/oauth/authorize</c>, at an OAuth client's registered redirect URI (sign-in,
+    /// consent) names that one origin; the caller has checked the URI is registered for the client.
+    /// </summary>
+    public static void AllowFormRedirect(HttpContext http, Uri registeredRedirectUri) =>
+        http.Items[FormRedirectKey] = registeredRedirectUri.GetLeftPart(UriPartial.Authority);
 
     private static Task Set(HttpResponse response, string policy)
     {

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Authentication;
@@ -14,46 +13,50 @@ namespace OrgKeys.OAuth;
 /// <summary>
 /// <c>/v1/oauth/authorize</c> (code and implicit) after OpenIddict has checked the client, the exact
 /// redirect URI, the response type and scope permissions and PKCE. The user is the one signed in with
-/// the <c>jwt</c> cookie; tokens are issued when they have consented to these scopes for this client.
+/// the <c>jwt</c> cookie (else <c>/signin</c>); tokens are issued once they have consented to these
+/// scopes for this client (else <c>/oauth/consent</c>). <c>prompt=none</c> never shows a page.
 /// </summary>
 internal static class AuthorizeEndpoint
 {
-    public static async Task<IResult> Authorize(HttpContext http, OrgKeysDbContext db, IOpenIddictApplicationManager applications,
-        IOpenIddictAuthorizationManager authorizations)
+    public static async Task<IResult> Authorize(HttpContext http, OrgKeysDbContext db, OAuthConsents consents)
     {
         var request = http.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("Not an OpenID Connect request.");
+        if ((string?)request[AuthorizeLinks.DeniedParameter] == AuthorizeLinks.DeniedValue)
+        {
+            return TokenEndpoint.Refuse(Errors.AccessDenied, "The user did not allow this application.");
+        }
+
+        var silent = request.HasPromptValue(PromptValues.None);
         var session = await http.AuthenticateAsync(AuthSchemes.JwtCookie);
-        if (session.Principal?.AsUser() is not { } signedIn)
+        var user = session.Principal?.AsUser() is { } signedIn
+            ? await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == signedIn.UserId && !u.Disabled, http.RequestAborted)
+            : null;
+        var forceLogin = request.HasPromptValue(PromptValues.Login);
+        if (user is null || forceLogin)
         {
-            // The sign-in page is not built yet: tell the client, at its registered redirect URI.
-            return TokenEndpoint.Refuse(Errors.LoginRequired, "Sign in to OrgKeys first.");
+            return silent
+                ? TokenEndpoint.Refuse(Errors.LoginRequired, "Sign in to OrgKeys first.")
+                : Results.Redirect(AuthorizeLinks.SignIn(AuthorizeLinks.Parameters(http.Request, PromptValues.Login), forceLogin));
         }
 
-        var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == signedIn.UserId && !u.Disabled, http.RequestAborted);
-        var application = await applications.FindByClientIdAsync(request.ClientId!, http.RequestAborted);
-        if (user is null || application is null)
-        {
-            return TokenEndpoint.Refuse(Errors.LoginRequired, "Sign in to OrgKeys first.");
-        }
-
-        var subject = user.Id.ToString(CultureInfo.InvariantCulture);
-        var applicationId = (await applications.GetIdAsync(application, http.RequestAborted))!;
         var scopes = request.GetScopes();
-        object? consent = null;
-        await foreach (var authorization in authorizations.FindAsync(subject, applicationId, Statuses.Valid, AuthorizationTypes.Permanent, scopes, http.RequestAborted))
+        var client = await consents.FindClientAsync(request.ClientId, request.RedirectUri, scopes, http.RequestAborted);
+        if (client is null)
         {
-            consent = authorization;
-            break;
+            return TokenEndpoint.Refuse(Errors.InvalidRequest, "The client or one of its scopes is no longer available.");
         }
 
+        var consent = request.HasPromptValue(PromptValues.Consent) ? null
+            : await consents.FindRememberedAsync(user.Id, client.ApplicationId, scopes, http.RequestAborted);
         if (consent is null)
         {
-            // The consent page is not built yet; without a remembered consent nothing is issued.
-            return TokenEndpoint.Refuse(Errors.ConsentRequired, "You have not allowed this application these scopes.");
+            return silent
+                ? TokenEndpoint.Refuse(Errors.ConsentRequired, "You have not allowed this application these scopes.")
+                : Results.Redirect(AuthorizeLinks.To(AuthorizeLinks.ConsentPath, AuthorizeLinks.Parameters(http.Request, PromptValues.Consent)));
         }
 
         var identity = OAuthClaims.ForUser(user, scopes);
-        identity.SetAuthorizationId(await authorizations.GetIdAsync(consent, http.RequestAborted));
+        identity.SetAuthorizationId(consent);
         return Results.SignIn(new ClaimsPrincipal(identity), authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }
 }

@@ -4,6 +4,7 @@ using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using OpenIddict.Abstractions;
 using OrgKeys.Tests.Infrastructure;
@@ -14,6 +15,14 @@ namespace OrgKeys.Tests.OAuth;
 public sealed class AuthorizeTests : IAsyncLifetime
 {
     private const string Verifier = "a-long-enough-code-verifier-0123456789-abcdefghijklmnop";
+    private static readonly object s_bobsClient = new
+    {
+        name = "Bob's",
+        redirectUris = new[] { "https://bob.example/callback" },
+        scopes = new[] { "openid", "user:read" },
+        allowedGrantTypes = new[] { "authorization_code" },
+    };
+
     private readonly OrgKeysApp _app = OAuthTestHost.Create();
     private HttpClient _admin = null!;
     private string _jwt = null!;
@@ -124,10 +133,138 @@ public sealed class AuthorizeTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task WithoutConsent_NothingIsIssued()
+    public async Task WithoutConsent_NothingIsIssued_PromptNoneSaysConsentRequired_ElseTheConsentPage()
     {
         var (_, clientId, _) = await OAuthTestHost.RegisterConfidentialAsync(_admin, _org, "authorization_code");
-        var response = await AuthorizeAsync(CodeRequest(clientId));
+        var silent = CodeRequest(clientId);
+        silent["prompt"] = "none";
+        var response = await AuthorizeAsync(silent);
         Assert.Contains("error=consent_required", response.Headers.Location!.Query);
+
+        var page = (await AuthorizeAsync(CodeRequest(clientId))).Headers.Location!.ToString();
+        Assert.StartsWith("/oauth/consent?response_type=code&client_id=", page);
+        Assert.DoesNotContain("code=", page.Replace("code_challenge", "", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task NoSession_GoesToSignInWithALocalReturnUrl_PromptNoneSaysLoginRequired()
+    {
+        var (_, clientId, _) = await OAuthTestHost.RegisterConfidentialAsync(_admin, _org, "authorization_code");
+        using var browser = OAuthTestHost.NoRedirects(_app);
+        var request = QueryHelpers.AddQueryString("/v1/oauth/authorize", CodeRequest(clientId));
+        var signIn = (await browser.GetAsync(request)).Headers.Location!.ToString();
+        Assert.Equal("/signin?ReturnUrl=" + Uri.EscapeDataString(request), signIn);
+
+        var silent = CodeRequest(clientId);
+        silent["prompt"] = "none";
+        var refused = (await browser.GetAsync(QueryHelpers.AddQueryString("/v1/oauth/authorize", silent))).Headers.Location!;
+        Assert.StartsWith(OAuthTestHost.RedirectUri, refused.ToString());
+        Assert.Contains("error=login_required", refused.Query);
+    }
+
+    [Fact]
+    public async Task PromptLogin_SendsASignedInUserToSignIn_AndBackWithoutIt()
+    {
+        var (_, clientId, _) = await OAuthTestHost.RegisterConfidentialAsync(_admin, _org, "authorization_code");
+        await ConsentAsync(clientId, "openid", "user:read");
+        var request = CodeRequest(clientId);
+        request["prompt"] = "login";
+        var location = (await AuthorizeAsync(request)).Headers.Location!.ToString();
+        var query = QueryHelpers.ParseQuery(location[location.IndexOf('?', StringComparison.Ordinal)..]);
+        Assert.StartsWith("/signin?", location);
+        Assert.Equal("login", query["prompt"].ToString());
+        Assert.Equal(QueryHelpers.AddQueryString("/v1/oauth/authorize", CodeRequest(clientId)), query["ReturnUrl"].ToString());
+    }
+
+    [Fact]
+    public async Task UnknownOrForeignClient_OrAnotherClientsRedirectUri_IsRefusedWithoutRedirecting()
+    {
+        var (_, clientId, _) = await OAuthTestHost.RegisterConfidentialAsync(_admin, _org, "authorization_code");
+        var (_, bob, _, bobOrg) = await OAuthTestHost.AdminAsync(_app, "bob");
+        var (_, bobClient, _) = await OAuthTestHost.RegisterAsync(bob, bobOrg, s_bobsClient);
+        var unknown = CodeRequest("oc_no_such_client");
+        var crossed = CodeRequest(clientId);
+        crossed["redirect_uri"] = "https://bob.example/callback";
+        var crossedBack = CodeRequest(bobClient);
+        foreach (var request in new[] { unknown, crossed, crossedBack })
+        {
+            var response = await AuthorizeAsync(request);
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Null(response.Headers.Location);
+
+            using var browser = OAuthTestHost.NoRedirects(_app);
+            browser.DefaultRequestHeaders.TryAddWithoutValidation("Cookie", $"jwt={_jwt}");
+            var page = await browser.GetAsync(QueryHelpers.AddQueryString("/oauth/consent", request));
+            Assert.Equal(HttpStatusCode.BadRequest, page.StatusCode);
+            Assert.Null(page.Headers.Location);
+            Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
+        }
+    }
+
+    [Fact]
+    public async Task ConsentPost_WithoutAntiforgeryToken_Is400_AndStoresNothing()
+    {
+        var (_, clientId, _) = await OAuthTestHost.RegisterConfidentialAsync(_admin, _org, "authorization_code");
+        using var browser = OAuthTestHost.NoRedirects(_app);
+        browser.DefaultRequestHeaders.TryAddWithoutValidation("Cookie", $"jwt={_jwt}; orgkeys-antiforgery=forged");
+        var authorize = QueryHelpers.AddQueryString("", CodeRequest(clientId));
+        foreach (var token in new[] { null, "CfDJ8forged-token" })
+        {
+            var form = new List<KeyValuePair<string, string>> { new("authorize", authorize), new("decision", "allow") };
+            if (token is not null)
+            {
+                form.Add(new("__RequestVerificationToken", token));
+            }
+
+            var response = await browser.PostAsync("/oauth/consent", new FormUrlEncodedContent(form));
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Null(response.Headers.Location);
+        }
+
+        Assert.Equal(0, await _app.WithDbAsync(db => db.OAuthAuthorizations.CountAsync()));
+    }
+
+    /// <summary>The token endpoint authenticates the client; a jwt cookie the browser also sends must not make it 415.</summary>
+    [Fact]
+    public async Task TokenEndpoint_FormPostWithTheJwtCookie_IsNotRefusedByTheCookieGuard()
+    {
+        var (_, clientId, secret) = await OAuthTestHost.RegisterConfidentialAsync(_admin, _org, "client_credentials");
+        using var browser = _app.ClientWithJwtCookie(_jwt);
+        var response = await browser.PostAsync("/v1/oauth/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials",
+            ["client_id"] = clientId,
+            ["client_secret"] = secret!,
+            ["scope"] = "organizations:read",
+        }));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.True((await response.ReadJsonAsync()).TryGetProperty("access_token", out _));
+
+        var wrong = await browser.PostAsync("/v1/oauth/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials",
+            ["client_id"] = clientId,
+            ["client_secret"] = "not the secret",
+        }));
+        Assert.Equal("invalid_client", (await wrong.ReadJsonAsync()).GetProperty("error").GetString());
+    }
+
+    /// <summary>The sign-in form may end at a client only through a registered redirect URI: never an origin from the URL alone.</summary>
+    [Fact]
+    public async Task SignInPage_AllowsTheFormToEndOnlyAtARegisteredRedirectUri()
+    {
+        var (_, clientId, _) = await OAuthTestHost.RegisterConfidentialAsync(_admin, _org, "authorization_code");
+        using var anonymous = _app.CreateClient();
+        async Task<string> PolicyAsync(string redirectUri)
+        {
+            var request = CodeRequest(clientId);
+            request["redirect_uri"] = redirectUri;
+            var response = await anonymous.GetAsync("/signin?ReturnUrl=" + Uri.EscapeDataString(QueryHelpers.AddQueryString("/v1/oauth/authorize", request)));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            return response.Headers.GetValues("Content-Security-Policy").Single();
+        }
+
+        Assert.Contains("form-action 'self' https://client.example;", await PolicyAsync(OAuthTestHost.RedirectUri));
+        Assert.Contains("form-action 'self';", await PolicyAsync("https://evil.example/callback"));
     }
 }

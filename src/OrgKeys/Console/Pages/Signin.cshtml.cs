@@ -13,10 +13,14 @@ public sealed record FormError(string? Field, string Message);
 /// <c>/signin</c>: the same password sign-in as <c>/v1/api-login</c> (<see cref="PasswordSignIn"/>),
 /// ending in the session JWT as the <c>jwt</c> cookie the API's cookie scheme reads.
 /// </summary>
-public sealed class SigninModel(PasswordSignIn signIn, SessionTokens tokens) : PageModel
+public sealed class SigninModel(PasswordSignIn signIn, SessionTokens tokens, OrgKeys.OAuth.OAuthConsents consents) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public string? ReturnUrl { get; set; }
+
+    /// <summary><c>login</c> when an authorize request asked to sign in again (<c>prompt=login</c>): the form even with a session.</summary>
+    [BindProperty(SupportsGet = true)]
+    public string? Prompt { get; set; }
 
     [BindProperty]
     public string? Username { get; set; }
@@ -28,7 +32,16 @@ public sealed class SigninModel(PasswordSignIn signIn, SessionTokens tokens) : P
 
     public string? ErrorFor(string field) => Errors.Find(e => e.Field == field)?.Message;
 
-    public IActionResult OnGet() => User.AsUser() is null ? Page() : LocalRedirect(SafeReturnUrl());
+    public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
+    {
+        if (User.AsUser() is not null && Prompt != "login")
+        {
+            return LocalRedirect(SafeReturnUrl());
+        }
+
+        await AllowReturnToClientAsync(cancellationToken);
+        return Page();
+    }
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
@@ -42,6 +55,7 @@ public sealed class SigninModel(PasswordSignIn signIn, SessionTokens tokens) : P
             Errors.Add(new("password", "Enter your password."));
         }
 
+        await AllowReturnToClientAsync(cancellationToken);
         if (Errors.Count > 0)
         {
             return Refused(StatusCodes.Status400BadRequest);
@@ -71,6 +85,15 @@ public sealed class SigninModel(PasswordSignIn signIn, SessionTokens tokens) : P
             MaxAge = tokens.Lifetime,
         });
         return LocalRedirect(SafeReturnUrl());
+    }
+
+    /// <summary>Back to an authorize request whose consent is remembered, the form's redirects end at the client.</summary>
+    private async Task AllowReturnToClientAsync(CancellationToken cancellationToken)
+    {
+        if (await consents.RedirectOfAsync(SafeReturnUrl(), cancellationToken) is { } redirectUri)
+        {
+            Infrastructure.SecurityHeaders.AllowFormRedirect(HttpContext, redirectUri);
+        }
     }
 
     /// <summary>The form again, without the password, with a status that says why.</summary>
