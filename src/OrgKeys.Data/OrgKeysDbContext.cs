@@ -22,6 +22,9 @@ public class OrgKeysDbContext(DbContextOptions<OrgKeysDbContext> options)
     public DbSet<OAuthApplication> OAuthApplications => Set<OAuthApplication>();
     public DbSet<OAuthAuthorization> OAuthAuthorizations => Set<OAuthAuthorization>();
     public DbSet<OAuthToken> OAuthTokens => Set<OAuthToken>();
+    public DbSet<Webhook> Webhooks => Set<Webhook>();
+    public DbSet<WebhookEvent> WebhookEvents => Set<WebhookEvent>();
+    public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

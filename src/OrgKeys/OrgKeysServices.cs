@@ -19,6 +19,7 @@ using OrgKeys.Secrets;
 using OrgKeys.SecretScanning;
 using OrgKeys.Throttling;
 using OrgKeys.Users;
+using OrgKeys.Webhooks;
 using OrgKeys.WhiteLabels;
 
 namespace OrgKeys;
@@ -50,6 +51,7 @@ internal static class OrgKeysServices
         services.AddScoped<ApiKeyListing>();
         services.AddScoped<WhiteLabelService>();
         services.AddSecretScanning();
+        services.AddWebhooks();
         services.AddHttpContextAccessor();
         services.AddTrustedProxies();
         services.AddScoped<AuditLog>();

@@ -37,6 +37,12 @@ echo "conformance: npm ci"
 export OrgKeys__DataDirectory=$work/data
 # Plain HTTP on loopback for the OAuth endpoints (README, OAuth settings): openid-client talks to them directly.
 export OrgKeys__OAuth__RequireHttps=false
+# Webhooks reach the test receiver on loopback; secret-scanning reports are signed with a P-256 pair made here.
+export OrgKeys__Webhooks__AllowPrivateNetworks=true OrgKeys__Webhooks__PollIntervalMs=100
+node -e 'const { publicKey: p, privateKey: k } = require("node:crypto").generateKeyPairSync("ec", { namedCurve: "P-256" }); const fs = require("node:fs");
+  fs.writeFileSync(process.argv[1], JSON.stringify({ public_keys: [{ key_identifier: "conformance", key: p.export({ type: "spki", format: "pem" }), is_current: true }] }));
+  fs.writeFileSync(process.argv[2], k.export({ type: "pkcs8", format: "pem" }), { mode: 0o600 });' "$work/github-keys.json" "$work/github-private.pem"
+export OrgKeys__SecretScanning__GitHub__KeysUrl=$work/github-keys.json ORGKEYS_GITHUB_PRIVATE_KEY=$work/github-private.pem
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 http_ok() { # 0 when GET $1 answers 200

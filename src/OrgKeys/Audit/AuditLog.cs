@@ -2,6 +2,7 @@ using OrgKeys.ApiKeys;
 using OrgKeys.Authentication.Carriers;
 using OrgKeys.Data;
 using OrgKeys.Data.Entities;
+using OrgKeys.Webhooks;
 
 namespace OrgKeys.Audit;
 
@@ -65,7 +66,11 @@ public sealed class AuditLog(OrgKeysDbContext db, IHttpContextAccessor http, Tim
     /// or the key batch writer's. An event outbox writes its row here, so that no committed change can
     /// miss its event and no event can describe a change that rolled back.
     /// </summary>
-    public static void Append(OrgKeysDbContext db, AuditEntry entry) => db.AuditEntries.Add(entry);
+    public static void Append(OrgKeysDbContext db, AuditEntry entry)
+    {
+        db.AuditEntries.Add(entry);
+        WebhookOutbox.Stage(db, entry);
+    }
 }
 
 /// <summary>

@@ -5,6 +5,7 @@ using OrgKeys.Members;
 using OrgKeys.Organizations;
 using OrgKeys.SecretScanning;
 using OrgKeys.Users;
+using OrgKeys.Webhooks;
 using OrgKeys.WhiteLabels;
 
 namespace OrgKeys.Infrastructure;
@@ -28,7 +29,7 @@ public static class ApiRoutes
         v1.MapSecretScanning();
 
         var organizations = v1.MapGroup("/api/organizations").MapOrganizations();
-        var organization = organizations.MapGroup("/{organizationId:int}").MapOrganization().MapMembers().MapApiKeys().MapApiKeyPolicy();
+        var organization = organizations.MapGroup("/{organizationId:int}").MapOrganization().MapMembers().MapApiKeys().MapApiKeyPolicy().MapWebhooks();
 
         var whiteLabel = organization.MapGroup("/whitelabel").MapWhiteLabels();
         var innerOrganization = whiteLabel.MapGroup("/organizations/{innerOrganizationId:int}").MapInnerOrganizations();

@@ -74,6 +74,8 @@ public sealed partial class OrgKeysApp : WebApplicationFactory<Program>
             TestSqlite.CopyTemplateToAsync(_dataDirectory).GetAwaiter().GetResult();
         }
 
+        // Tests that deliver webhooks run the worker's rounds themselves, or turn it on.
+        builder.UseSetting("OrgKeys:Webhooks:DeliveryEnabled", "false");
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);

@@ -1,0 +1,56 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using OrgKeys.Data.Entities;
+
+namespace OrgKeys.Webhooks;
+
+/// <summary>
+/// The signed body <c>{type, timestamp, data}</c>. Made from the audit entry, which never holds a
+/// secret; the actor is left out, as a white label admin must not show in its inner organizations.
+/// </summary>
+public static class WebhookPayloads
+{
+    public static string FromAuditEntry(WebhookEvent webhookEvent, AuditEntry entry)
+    {
+        var data = new JsonObject { ["organizationId"] = entry.OrganizationId };
+        if (entry.ApiKeyId is { } apiKeyId)
+        {
+            data["apiKeyId"] = apiKeyId;
+        }
+
+        if (entry.UserId is { } userId)
+        {
+            data["userId"] = userId;
+        }
+
+        switch (webhookEvent.Type)
+        {
+            case "apikey.created" or "member.added" or "member.role_changed":
+                data["role"] = entry.Detail;
+                break;
+            case "apikey.exposed":
+                // The detail reads "revoked; source: github: content".
+                var parts = (entry.Detail ?? "").Split("; source: ", 2);
+                data["action"] = parts[0];
+                data["source"] = parts.Length > 1 ? parts[1] : null;
+                break;
+            case "oauth_client.created" or "oauth_client.deleted" or "oauth_client.secret_rotated":
+                data["clientId"] = entry.Detail;
+                break;
+        }
+
+        return Serialize(webhookEvent.Type, webhookEvent.At, data);
+    }
+
+    public static string Test(int organizationId, int webhookId, DateTime at) =>
+        Serialize(WebhookEventTypes.Test, at, new JsonObject { ["organizationId"] = organizationId, ["webhookId"] = webhookId });
+
+    private static string Serialize(string type, DateTime at, JsonObject data) =>
+        new JsonObject
+        {
+            ["type"] = type,
+            ["timestamp"] = at.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
+            ["data"] = data,
+        }.ToJsonString(JsonSerializerOptions.Default);
+}
