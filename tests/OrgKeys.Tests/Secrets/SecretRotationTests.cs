@@ -13,7 +13,7 @@ namespace OrgKeys.Tests.Secrets;
 /// before the rotation keep working and move to the new secret on first use, and the old secret
 /// goes only once no live key needs it.
 /// </summary>
-public sealed class SecretRotationTests : IAsyncDisposable
+public sealed class SecretRotationTests : IAsyncLifetime
 {
     private readonly OrgKeysApp _app = new();
 
@@ -161,5 +161,7 @@ public sealed class SecretRotationTests : IAsyncDisposable
         return await command!.RunAsync(_app.Services);
     }
 
-    public ValueTask DisposeAsync() => _app.DisposeAsync();
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
 }
