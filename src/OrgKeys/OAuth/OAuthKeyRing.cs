@@ -30,7 +30,10 @@ public sealed class OAuthKeyRing(ServerKeyStore sealing, TimeProvider time)
     /// <summary>Loads every generation, creating the first when there is none.</summary>
     public async Task LoadAsync(OrgKeysDbContext db, CancellationToken cancellationToken)
     {
-        if (await LatestGenerationAsync(db, cancellationToken) == 0)
+        // Both kinds, not only signing: a node starting beside another can see the first generation's
+        // signing row before its encryption row exists. Adding it again is harmless (the first insert wins).
+        if (await LatestGenerationAsync(db, SigningPrefix, cancellationToken) == 0
+            || await LatestGenerationAsync(db, EncryptionPrefix, cancellationToken) == 0)
         {
             await AddGenerationAsync(db, 1, cancellationToken);
         }
@@ -42,7 +45,7 @@ public sealed class OAuthKeyRing(ServerKeyStore sealing, TimeProvider time)
     /// <summary>Adds a generation that signs from each node's next start, and prunes long-superseded ones.</summary>
     public async Task<int> RotateAsync(OrgKeysDbContext db, CancellationToken cancellationToken)
     {
-        var generation = await LatestGenerationAsync(db, cancellationToken) + 1;
+        var generation = await LatestGenerationAsync(db, SigningPrefix, cancellationToken) + 1;
         await AddGenerationAsync(db, generation, cancellationToken);
         var rows = await db.ServerKeys.Where(k => k.Purpose.StartsWith(SigningPrefix)).Select(k => new { k.Purpose, k.Created }).ToListAsync(cancellationToken);
         var cutoff = time.GetUtcNow().UtcDateTime - RetainSuperseded;
@@ -55,9 +58,9 @@ public sealed class OAuthKeyRing(ServerKeyStore sealing, TimeProvider time)
         return generation;
     }
 
-    private static async Task<int> LatestGenerationAsync(OrgKeysDbContext db, CancellationToken cancellationToken)
+    private static async Task<int> LatestGenerationAsync(OrgKeysDbContext db, string prefix, CancellationToken cancellationToken)
     {
-        var purposes = await db.ServerKeys.Where(k => k.Purpose.StartsWith(SigningPrefix)).Select(k => k.Purpose).ToListAsync(cancellationToken);
+        var purposes = await db.ServerKeys.Where(k => k.Purpose.StartsWith(prefix)).Select(k => k.Purpose).ToListAsync(cancellationToken);
         return purposes.Count == 0 ? 0 : purposes.Max(Parse);
     }
 
