@@ -87,7 +87,8 @@ public sealed class OrganizationService(OrgKeysDbContext db, ApiKeyService keys,
     public async Task<List<OrganizationDto>> ListAsync(
         IQueryable<Organization> organizations, bool includeDeleted, CancellationToken cancellationToken)
     {
-        var rows = await organizations.AsNoTracking()
+        // Members and invitations are two collections: one query would return their product per organization.
+        var rows = await organizations.AsNoTracking().AsSplitQuery()
             .Where(o => includeDeleted || o.DeletedDate == null)
             .OrderBy(o => o.Id)
             .Select(o => new
