@@ -12,7 +12,6 @@ internal static class ConsoleSetup
     {
         services.AddRazorPages(o => o.RootDirectory = "/Console/Pages");
         // The consent page, "Connected applications" and /v1/oauth/authorize share the consent rules.
-        services.AddScoped<OAuth.OAuthConsents>();
         services.AddAntiforgery(o =>
         {
             o.Cookie.Name = "orgkeys-antiforgery";

@@ -24,6 +24,7 @@ internal static class OAuthServerSetup
             .ValidateOnStart();
         services.AddSingleton<OAuthKeyRing>();
         services.AddScoped<OAuthClientService>();
+        services.AddScoped<OAuthConsents>();
         services.AddHostedService<OAuthStartup>();
         services.AddSingleton<Microsoft.AspNetCore.Authentication.IAuthenticationSchemeProvider, OAuthAwareSchemeProvider>();
 
