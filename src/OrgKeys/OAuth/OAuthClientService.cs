@@ -6,6 +6,7 @@ using OpenIddict.Abstractions;
 using OpenIddict.Core;
 using OrgKeys.ApiKeys;
 using OrgKeys.Audit;
+using OrgKeys.Authentication.Caching;
 using OrgKeys.Data;
 using OrgKeys.Data.Entities;
 using static OpenIddict.Abstractions.OpenIddictConstants;
@@ -20,7 +21,7 @@ public sealed record OAuthClientSettings(string Name, string? Description, strin
 /// Registers OAuth clients through OpenIddict's manager, which stores the secret only as a salted hash and
 /// compares it in fixed time. Every change is audited in the same transaction.
 /// </summary>
-public sealed class OAuthClientService(OrgKeysDbContext db, OpenIddictApplicationManager<OAuthApplication> applications, AuditLog audit, TimeProvider time)
+public sealed class OAuthClientService(OrgKeysDbContext db, OpenIddictApplicationManager<OAuthApplication> applications, AuditLog audit, AuthCache cache, TimeProvider time)
 {
     public const string ActionCreate = "oauth-client.create";
     public const string ActionUpdate = "oauth-client.update";
@@ -74,13 +75,20 @@ public sealed class OAuthClientService(OrgKeysDbContext db, OpenIddictApplicatio
         return secret;
     }
 
-    /// <summary>OpenIddict's store deletes the client's authorizations and tokens with it, so every token stops.</summary>
+    /// <summary>
+    /// OpenIddict's store deletes the client's authorizations and tokens with it, so every token stops;
+    /// every node forgets its cached Bearer verdicts once that is committed.
+    /// </summary>
     internal async Task DeleteAsync(OAuthApplication client, Actor actor, CancellationToken cancellationToken)
     {
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await applications.DeleteAsync(client, cancellationToken);
-        await audit.RecordAsync(ActionDelete, client.OrganizationId, actor, cancellationToken, detail: client.ClientId);
-        await transaction.CommitAsync(cancellationToken);
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        {
+            await applications.DeleteAsync(client, cancellationToken);
+            await audit.RecordAsync(ActionDelete, client.OrganizationId, actor, cancellationToken, detail: client.ClientId);
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        await cache.PublishAsync(AuthChange.OAuth, db);
     }
 
     internal static SelfServeOAuthClient Describe(OAuthApplication client)

@@ -31,6 +31,7 @@ internal static class OAuthServerSetup
         services.AddOpenIddict()
             .AddCore(o => o.UseEntityFrameworkCore().UseDbContext<OrgKeysDbContext>()
                 .ReplaceDefaultEntities<OAuthApplication, OAuthAuthorization, OAuthScope, OAuthToken, int>())
+            .AddCore(o => o.ReplaceTokenStore<OAuthToken, OAuthTokenStore>().ReplaceAuthorizationStore<OAuthAuthorization, OAuthAuthorizationStore>())
             .AddServer(o =>
             {
                 o.SetAuthorizationEndpointUris("v1/oauth/authorize")

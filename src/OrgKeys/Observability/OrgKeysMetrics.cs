@@ -66,6 +66,7 @@ public sealed class OrgKeysMetrics : IDisposable
             ("unknown_keys", () => cache.UnknownKeys.Lookups),
             ("users", () => cache.Users.Lookups),
             ("memberships", () => cache.Memberships.Lookups),
+            ("bearer_tokens", () => cache.BearerTokens.Lookups),
             ("organizations", () => organizations.Lookups),
         ];
         _meter.CreateObservableCounter("orgkeys.auth_cache.lookups", () => caches.SelectMany(c =>

@@ -71,7 +71,7 @@ public sealed class OrganizationViewCache
                 }
 
                 break;
-            case AuthChangeKind.ApiKey or AuthChangeKind.KeyCreated:
+            case AuthChangeKind.ApiKey or AuthChangeKind.KeyCreated or AuthChangeKind.OAuth:
                 break;
             default:
                 _byUser.Clear();

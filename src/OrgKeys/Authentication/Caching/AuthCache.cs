@@ -18,7 +18,7 @@ public sealed record CachedUser(bool Disabled, int SessionVersion)
 
 /// <summary>
 /// What the hot path learned from the database: API keys by their HMAC, unknown keys (briefly),
-/// users' session state and membership roles. Bounded, and each entry lives at most
+/// users' session state, membership roles, and the verdicts on Bearer tokens by their SHA-256. Bounded, and each entry lives at most
 /// <c>OrgKeys:AuthCache:Lifetime</c>; expiry and revocation are judged on every use.
 /// <para>
 /// Correctness rests on two rules. A change is applied here after it is committed
@@ -43,6 +43,7 @@ public sealed class AuthCache
         UnknownKeys = new(capacity, lifetime);
         Users = new(capacity, lifetime);
         Memberships = new(capacity, lifetime);
+        BearerTokens = new(capacity, lifetime);
     }
 
     /// <summary>
@@ -55,6 +56,12 @@ public sealed class AuthCache
     internal BoundedCache<CacheKey, bool> UnknownKeys { get; }
     internal BoundedCache<int, CachedUser> Users { get; }
     internal BoundedCache<(int OrganizationId, int UserId), OrganizationRole?> Memberships { get; }
+
+    /// <summary>
+    /// Accepted Bearer tokens: OpenIddict's verdict with the token and authorization entries it read. A
+    /// revocation anywhere (<see cref="AuthChangeKind.OAuth"/>) empties it; a user's session is still checked on use.
+    /// </summary>
+    internal BoundedCache<CacheKey, CredentialVerdict> BearerTokens { get; }
 
     /// <summary>
     /// On only while changes made by other nodes are sure to arrive: always on SQLite, and on
@@ -127,6 +134,7 @@ public sealed class AuthCache
             case AuthChangeKind.Organization:
                 ApiKeys.RemoveWhere((_, k) => k.Key.OrganizationId == id);
                 Memberships.RemoveWhere((m, _) => m.OrganizationId == id);
+                BearerTokens.Clear(); // a client-credentials token acts as its organization: rare enough to forget them all
                 break;
             case AuthChangeKind.Membership:
                 Memberships.Remove((id, change.OtherId));
@@ -138,11 +146,15 @@ public sealed class AuthCache
             case AuthChangeKind.KeyCreated:
                 UnknownKeys.Clear();
                 break;
+            case AuthChangeKind.OAuth:
+                BearerTokens.Clear();
+                break;
             default:
                 ApiKeys.Clear();
                 UnknownKeys.Clear();
                 Users.Clear();
                 Memberships.Clear();
+                BearerTokens.Clear();
                 break;
         }
 

@@ -14,6 +14,8 @@ public enum AuthChangeKind
     User = 'u',
     /// <summary>Keys were created: forget the "unknown key" answers, one of which may now be wrong.</summary>
     KeyCreated = 'c',
+    /// <summary>OAuth tokens or authorizations were revoked, or a client deleted: forget every Bearer verdict.</summary>
+    OAuth = 'a',
     /// <summary>Anything: drop every entry.</summary>
     All = '*',
 }
@@ -26,6 +28,7 @@ public readonly record struct AuthChange(AuthChangeKind Kind, int Id = 0, int Ot
     public static AuthChange Membership(int organizationId, int userId) => new(AuthChangeKind.Membership, organizationId, userId);
     public static AuthChange User(int userId) => new(AuthChangeKind.User, userId);
     public static readonly AuthChange KeyCreated = new(AuthChangeKind.KeyCreated);
+    public static readonly AuthChange OAuth = new(AuthChangeKind.OAuth);
     public static readonly AuthChange All = new(AuthChangeKind.All);
 
     public string Format() => string.Create(CultureInfo.InvariantCulture, $"{(char)Kind}:{Id}:{OtherId}");
