@@ -2,7 +2,7 @@
 # Two OrgKeys nodes on one throwaway PostgreSQL: both migrate the same empty database at once,
 # a key created on A works on B, a key revoked on A is refused by B within one second (measured),
 # a JWT issued by A is valid on B, and an OAuth token issued on A works on B and stops there at once when
-# revoked or its client deleted on A. Uses the Release build. Prints "# pass N" and "# fail N".
+# revoked, its client deleted or its consent withdrawn on A. Uses the Release build. Prints "# pass N" and "# fail N".
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -207,6 +207,46 @@ client_refused_after=$(refused_on_b_after "$token" "$revoked_at")
 echo "# client deleted on A at t=0 ms (A answered at t=$((answered_at - revoked_at)) ms); its token refused by B at t=$client_refused_after ms"
 client_within_a_second() { ((client_refused_after >= 0 && client_refused_after <= 1000)); }
 check "deleting its client on A stops a token on B within one second ($client_refused_after ms)" client_within_a_second
+
+# OAuth consent: alice allows a code-flow client on A's consent page; withdrawing the consent on A stops its token on B.
+code_client=$(curl -fs -H "x-api-key: $admin_key" -H 'Content-Type: application/json' \
+  -d '{"name":"dashboard","redirectUris":["http://127.0.0.1:9/callback"],"scopes":["user:read"],"allowedGrantTypes":["authorization_code"]}' \
+  "$a/v1/api/organizations/$org/oauth-clients")
+code_id=$(jq -r .clientId <<<"$code_client") code_secret=$(jq -r .clientSecret <<<"$code_client")
+verifier=$(head -c 48 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')
+challenge=$(printf '%s' "$verifier" | openssl dgst -binary -sha256 | base64 | tr '+/' '-_' | tr -d '=\n')
+jar=$work/consent.cookies
+printf '127.0.0.1\tFALSE\t/\tFALSE\t0\tjwt\t%s\n' "$jwt" >"$jar"
+location() { curl -s -o /dev/null -b "$jar" -c "$jar" -w '%{redirect_url}' "$@"; }
+consented_token() { # the code flow through A's consent page, by hand: prints an access token
+  local consent page authorize antiforgery back code
+  consent=$(location "$a/v1/oauth/authorize?response_type=code&client_id=$code_id&redirect_uri=http%3A%2F%2F127.0.0.1%3A9%2Fcallback&scope=user%3Aread&state=s&code_challenge=$challenge&code_challenge_method=S256")
+  page=$(curl -fs -b "$jar" -c "$jar" "$consent")
+  authorize=$(grep -o 'name="authorize" value="[^"]*"' <<<"$page" | sed 's/.*value="//; s/"$//; s/&amp;/\&/g')
+  antiforgery=$(grep -o 'name="__RequestVerificationToken" type="hidden" value="[^"]*"' <<<"$page" | head -n 1 | sed 's/.*value="//; s/"$//')
+  back=$(location --data-urlencode "authorize=$authorize" --data-urlencode "__RequestVerificationToken=$antiforgery" -d decision=allow "$consent")
+  code=$(location "$(cd "$root" && node -e 'console.log(new URL(process.argv[1], process.argv[2]).href)' "$back" "$a")" | sed -n 's/.*[?&]code=\([^&]*\).*/\1/p')
+  curl -fs -u "$code_id:$code_secret" -d grant_type=authorization_code --data-urlencode "code=$code" \
+    -d redirect_uri=http://127.0.0.1:9/callback -d "code_verifier=$verifier" "$a/v1/oauth/token" | jq -r .access_token
+}
+token=$(consented_token || true)
+consent_id=$(curl -fs -H "x-jwt-token: $jwt" "$a/v1/api/user/oauth-consents" | jq -r '.consents[0].id // empty')
+user_token_on_b() { [[ -n $consent_id && $(status -H "Authorization: Bearer $token" "$b/v1/api/user") == 200 ]]; }
+check "a token alice consented to on A works on B" user_token_on_b
+for _ in 1 2 3 4 5; do user_token_on_b || true; done
+revoked_at=$(now_ms)
+curl -fs -o /dev/null -X DELETE -H "x-jwt-token: $jwt" "$a/v1/api/user/oauth-consents/$consent_id"
+consent_refused_after=-1
+while (($(now_ms) - revoked_at < 5000)); do
+  if [[ $(status -H "Authorization: Bearer $token" "$b/v1/api/user") == 401 ]]; then
+    consent_refused_after=$(($(now_ms) - revoked_at))
+    break
+  fi
+  sleep 0.02
+done
+echo "# consent withdrawn on A at t=0 ms; its token refused by B at t=$consent_refused_after ms"
+consent_within_a_second() { ((consent_refused_after >= 0 && consent_refused_after <= 1000)); }
+check "withdrawing the consent on A stops its token on B within one second ($consent_refused_after ms)" consent_within_a_second
 
 # A membership change on B reaches A at once too: the channel runs both ways.
 removed_org() { curl -fs -o /dev/null -X DELETE -H "x-api-key: $admin_key" "$b/v1/api/organizations/$org"; }

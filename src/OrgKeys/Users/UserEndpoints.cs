@@ -5,6 +5,7 @@ using OrgKeys.Data;
 using OrgKeys.Data.Entities;
 using OrgKeys.Infrastructure;
 using OrgKeys.Members;
+using OrgKeys.OAuth;
 using OrgKeys.Throttling;
 
 namespace OrgKeys.Users;
@@ -22,6 +23,7 @@ public static class UserEndpoints
         group.MapPost("/change-password", ChangePasswordCurrentUser).WithName("changePasswordCurrentUser")
             .WithSummary("Change password current user");
         group.MapInvitations();
+        group.MapOAuthConsents();
         return v1;
     }
 

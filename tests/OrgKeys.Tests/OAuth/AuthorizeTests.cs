@@ -92,6 +92,43 @@ public sealed class AuthorizeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ConsentsApi_ListsAConsent_AndWithdrawingItStopsItsTokenAtOnce_OnlyForItsOwner()
+    {
+        var (_, clientId, secret) = await OAuthTestHost.RegisterConfidentialAsync(_admin, _org, "authorization_code");
+        await ConsentAsync(clientId, "openid", "user:read");
+        var code = QueryHelpers.ParseQuery((await AuthorizeAsync(CodeRequest(clientId))).Headers.Location!.Query)["code"].ToString();
+        var tokens = await OAuthTestHost.TokenOkAsync(_app, ("grant_type", "authorization_code"), ("client_id", clientId), ("client_secret", secret!),
+            ("code", code), ("redirect_uri", OAuthTestHost.RedirectUri), ("code_verifier", Verifier));
+        using var bearer = OAuthTestHost.Bearer(_app, tokens.GetProperty("access_token").GetString()!);
+        Assert.Equal(HttpStatusCode.OK, (await bearer.GetAsync("/v1/api/user")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await bearer.GetAsync("/v1/api/user")).StatusCode);
+
+        // No scope reaches the consents: a token cannot see or withdraw what it rests on.
+        Assert.Equal(HttpStatusCode.Forbidden, (await bearer.GetAsync("/v1/api/user/oauth-consents")).StatusCode);
+        var consents = (await (await _admin.GetAsync("/v1/api/user/oauth-consents")).ReadJsonAsync()).GetProperty("consents");
+        var consent = Assert.Single(consents.EnumerateArray());
+        Assert.Equal("Robot", consent.GetProperty("client").GetString());
+        Assert.Equal("alice-org", consent.GetProperty("organization").GetString());
+        Assert.Contains("user:read", consent.GetProperty("scopes").EnumerateArray().Select(s => s.GetString()));
+        var id = consent.GetProperty("id").GetInt32();
+
+        // Another user, a made-up id or a malformed one: 404, and the consent and its token stay.
+        var (_, bob, _, _) = await OAuthTestHost.AdminAsync(_app, "bob");
+        Assert.Empty((await (await bob.GetAsync("/v1/api/user/oauth-consents")).ReadJsonAsync()).GetProperty("consents").EnumerateArray());
+        var foreign = await bob.DeleteAsync($"/v1/api/user/oauth-consents/{id}");
+        Assert.Equal(HttpStatusCode.NotFound, foreign.StatusCode);
+        Assert.False((await foreign.ReadJsonAsync()).GetProperty("success").GetBoolean());
+        Assert.Equal(HttpStatusCode.NotFound, (await _admin.DeleteAsync("/v1/api/user/oauth-consents/999999")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await _admin.DeleteAsync("/v1/api/user/oauth-consents/x")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await bearer.GetAsync("/v1/api/user")).StatusCode);
+
+        Assert.Equal(HttpStatusCode.OK, (await _admin.DeleteAsync($"/v1/api/user/oauth-consents/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await bearer.GetAsync("/v1/api/user")).StatusCode);
+        Assert.Empty((await (await _admin.GetAsync("/v1/api/user/oauth-consents")).ReadJsonAsync()).GetProperty("consents").EnumerateArray());
+        Assert.Equal(HttpStatusCode.NotFound, (await _admin.DeleteAsync($"/v1/api/user/oauth-consents/{id}")).StatusCode);
+    }
+
+    [Fact]
     public async Task PlainOrMissingPkce_AndWrongRedirectUri_GiveNoCode()
     {
         var (_, clientId, _) = await OAuthTestHost.RegisterConfidentialAsync(_admin, _org, "authorization_code");
