@@ -10,6 +10,8 @@ namespace OrgKeys.Tests.Console;
 [Collection(BrowserTests.Name)]
 public sealed class ConsentPageTests(OAuthBrowserHost host) : IClassFixture<OAuthBrowserHost>, IAsyncLifetime
 {
+    private static readonly string[] s_openId = ["openid"];
+    private static readonly string[] s_implicit = ["implicit"];
     private readonly OrgKeysApp _app = host.App;
     private BrowserClient _client = null!;
     private int _otherOrganization;
@@ -48,6 +50,55 @@ public sealed class ConsentPageTests(OAuthBrowserHost host) : IClassFixture<OAut
         var again = await _client.CallbackAsync(page, () => page.GotoAsync(_client.AuthorizeUrl()));
         Assert.False(string.IsNullOrEmpty(again["code"]));
         Assert.Equal(1, await _app.WithDbAsync(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.CountAsync(db.OAuthAuthorizations)));
+    }
+
+    [Fact]
+    public async Task ImplicitFlow_ThroughSignInAndConsent_GivesAnIdTokenSignedByTheJwks_ForAliceAndThisClient()
+    {
+        using var alice = _app.ClientWithJwt(await _app.LoginAsync("alice"));
+        var redirectUri = _client.RedirectUri.Replace("/callback", "/implicit", StringComparison.Ordinal);
+        var (_, clientId, _) = await OAuth.OAuthTestHost.RegisterAsync(alice, _client.OrganizationId, new
+        {
+            name = "Robot Viewer",
+            redirectUris = new[] { redirectUri },
+            scopes = s_openId,
+            allowedGrantTypes = s_implicit,
+        });
+
+        // The browser's last stop is the client's page; the ID token is in its fragment, which only the page sees.
+        var page = await host.NewPageAsync();
+        await page.RouteAsync(redirectUri + "**", route => route.FulfillAsync(new() { ContentType = "text/html", Body = "<title>client</title>" }));
+        await page.GotoAsync(Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString("/v1/oauth/authorize", new Dictionary<string, string?>
+        {
+            ["response_type"] = "id_token",
+            ["client_id"] = clientId,
+            ["redirect_uri"] = redirectUri,
+            ["scope"] = "openid",
+            ["state"] = "state-i",
+            ["nonce"] = "nonce-i",
+        }));
+        await SignInAsync(page, "alice");
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Allow Robot Viewer to use your account?");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Allow" }).ClickAsync();
+        await page.WaitForURLAsync(url => url.StartsWith(redirectUri + "#", StringComparison.Ordinal));
+
+        var fragment = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(new Uri(page.Url).Fragment.TrimStart('#'));
+        Assert.Equal("state-i", fragment["state"].ToString());
+        Assert.False(fragment.ContainsKey("access_token"));
+        using var http = _app.CreateClient();
+        var jwks = new Microsoft.IdentityModel.Tokens.JsonWebKeySet(await http.GetStringAsync("/v1/oauth/jwks"));
+        var discovery = await (await http.GetAsync("/.well-known/openid-configuration")).ReadJsonAsync();
+        var validated = await new Microsoft.IdentityModel.JsonWebTokens.JsonWebTokenHandler().ValidateTokenAsync(fragment["id_token"].ToString(), new()
+        {
+            ValidIssuer = discovery.GetProperty("issuer").GetString(),
+            ValidAudience = clientId,
+            IssuerSigningKeys = jwks.GetSigningKeys(),
+        });
+        Assert.True(validated.IsValid, validated.Exception?.Message);
+        Assert.Equal("nonce-i", validated.Claims["nonce"]);
+        var aliceId = await _app.WithDbAsync(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.SingleAsync(
+            System.Linq.Queryable.Select(System.Linq.Queryable.Where(db.Users, u => u.Username == "alice"), u => u.Id)));
+        Assert.Equal(aliceId.ToString(System.Globalization.CultureInfo.InvariantCulture), validated.Claims["sub"]);
     }
 
     [Fact]
