@@ -26,6 +26,7 @@ internal static class OAuthServerSetup
         services.AddScoped<OAuthClientService>();
         services.AddScoped<OAuthConsents>();
         services.AddHostedService<OAuthStartup>();
+        services.CapOpenIddictLogging();
         services.AddSingleton<Microsoft.AspNetCore.Authentication.IAuthenticationSchemeProvider, OAuthAwareSchemeProvider>();
 
         services.AddOpenIddict()
