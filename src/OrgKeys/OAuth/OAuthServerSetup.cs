@@ -32,7 +32,8 @@ internal static class OAuthServerSetup
         services.AddOpenIddict()
             .AddCore(o => o.UseEntityFrameworkCore().UseDbContext<OrgKeysDbContext>()
                 .ReplaceDefaultEntities<OAuthApplication, OAuthAuthorization, OAuthScope, OAuthToken, int>())
-            .AddCore(o => o.ReplaceTokenStore<OAuthToken, OAuthTokenStore>().ReplaceAuthorizationStore<OAuthAuthorization, OAuthAuthorizationStore>())
+            .AddCore(o => o.ReplaceTokenStore<OAuthToken, OAuthTokenStore>().ReplaceAuthorizationStore<OAuthAuthorization, OAuthAuthorizationStore>()
+                .ReplaceApplicationManager<OAuthApplication, OAuthApplicationManager>())
             .AddServer(o =>
             {
                 o.SetAuthorizationEndpointUris("v1/oauth/authorize")
