@@ -15,6 +15,8 @@ internal sealed class ApiKeyConfiguration : IEntityTypeConfiguration<ApiKey>
         builder.Property(k => k.KeyHash).HasMaxLength(32);
         builder.HasIndex(k => k.KeyHash).IsUnique();
         builder.HasIndex(k => k.OrganizationId);
+        // The expiry sweep reads a range of expiry times once a minute.
+        builder.HasIndex(k => k.ExpiresAt);
         builder.HasOne(k => k.Organization).WithMany(o => o.ApiKeys).HasForeignKey(k => k.OrganizationId);
         builder.HasOne(k => k.CreatedByUser).WithMany().HasForeignKey(k => k.CreatedByUserId)
             .OnDelete(DeleteBehavior.SetNull);

@@ -25,6 +25,8 @@ internal sealed class ApiKeyPolicyConfiguration : IEntityTypeConfiguration<ApiKe
         builder.HasKey(p => p.OrganizationId);
         builder.Property(p => p.OrganizationId).ValueGeneratedNever();
         builder.Property(p => p.OnExposure).HasConversion<string>().HasMaxLength(16);
+        // The default fills the rows of existing policies; new rows always send their value (0 means never, not "the default").
+        builder.Property(p => p.ExpiringNoticeDays).HasDefaultValue(ApiKeyPolicy.DefaultExpiringNoticeDays).HasSentinel(int.MinValue);
         builder.HasOne<Organization>().WithOne().HasForeignKey<ApiKeyPolicy>(p => p.OrganizationId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -25,6 +25,10 @@ public class ApiKey
     /// <see cref="CreatedByApiKeyId"/> of the white label's admin organization.
     /// </summary>
     public int? WhiteLabelId { get; set; }
+    /// <summary>When the <c>apikey.expiring</c> event was raised: once, by whichever node got there first.</summary>
+    public DateTime? ExpiringNoticeAt { get; set; }
+    /// <summary>When the <c>apikey.expired</c> event was raised.</summary>
+    public DateTime? ExpiredNoticeAt { get; set; }
     public DateTime? LastUsedAt { get; set; }
     public string? LastUsedIp { get; set; }
 

@@ -11,10 +11,14 @@ public enum ExposureAction
 
 /// <summary>
 /// An organization's key policy, one row per organization that set one; an organization without a
-/// row has the defaults. Only <see cref="OnExposure"/> for now: the full key policy extends this row.
+/// row has the defaults. The full key policy extends this row.
 /// </summary>
 public class ApiKeyPolicy
 {
+    public const int DefaultExpiringNoticeDays = 7;
+
     public int OrganizationId { get; set; }
     public ExposureAction OnExposure { get; set; }
+    /// <summary>How many days before a key expires the <c>apikey.expiring</c> event is raised; 0: never.</summary>
+    public int ExpiringNoticeDays { get; set; } = DefaultExpiringNoticeDays;
 }

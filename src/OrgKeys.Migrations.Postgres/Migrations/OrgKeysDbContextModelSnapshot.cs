@@ -58,7 +58,13 @@ namespace OrgKeys.Migrations.Postgres.Migrations
                     b.Property<int?>("CreatedByUserId")
                         .HasColumnType("integer");
 
+                    b.Property<DateTime?>("ExpiredNoticeAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<DateTime?>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("ExpiringNoticeAt")
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Hint")
@@ -105,6 +111,8 @@ namespace OrgKeys.Migrations.Postgres.Migrations
                     b.HasIndex("CreatedByApiKeyId");
 
                     b.HasIndex("CreatedByUserId");
+
+                    b.HasIndex("ExpiresAt");
 
                     b.HasIndex("KeyHash")
                         .IsUnique();
@@ -160,6 +168,11 @@ namespace OrgKeys.Migrations.Postgres.Migrations
                 {
                     b.Property<int>("OrganizationId")
                         .HasColumnType("integer");
+
+                    b.Property<int>("ExpiringNoticeDays")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasDefaultValue(7);
 
                     b.Property<string>("OnExposure")
                         .IsRequired()
@@ -747,6 +760,8 @@ namespace OrgKeys.Migrations.Postgres.Migrations
                         .HasColumnType("integer");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("Created");
 
                     b.HasIndex("EventId");
 

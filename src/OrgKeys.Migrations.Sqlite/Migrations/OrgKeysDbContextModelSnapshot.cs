@@ -49,7 +49,13 @@ namespace OrgKeys.Migrations.Sqlite.Migrations
                     b.Property<int?>("CreatedByUserId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<DateTime?>("ExpiredNoticeAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime?>("ExpiresAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ExpiringNoticeAt")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Hint")
@@ -96,6 +102,8 @@ namespace OrgKeys.Migrations.Sqlite.Migrations
                     b.HasIndex("CreatedByApiKeyId");
 
                     b.HasIndex("CreatedByUserId");
+
+                    b.HasIndex("ExpiresAt");
 
                     b.HasIndex("KeyHash")
                         .IsUnique();
@@ -149,6 +157,11 @@ namespace OrgKeys.Migrations.Sqlite.Migrations
                 {
                     b.Property<int>("OrganizationId")
                         .HasColumnType("INTEGER");
+
+                    b.Property<int>("ExpiringNoticeDays")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(7);
 
                     b.Property<string>("OnExposure")
                         .IsRequired()
@@ -714,6 +727,8 @@ namespace OrgKeys.Migrations.Sqlite.Migrations
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("Created");
 
                     b.HasIndex("EventId");
 

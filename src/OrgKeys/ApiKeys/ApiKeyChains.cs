@@ -46,14 +46,38 @@ public static class ApiKeyChains
             : [];
     }
 
-    /// <summary>Tells every node's cache, after the commit, that these keys are revoked.</summary>
-    public static async Task PublishRevokedAsync(AuthCache cache, OrgKeysDbContext db, IEnumerable<int> keyIds)
+    /// <summary>
+    /// Inside the caller's transaction: revokes the keys among <paramref name="ids"/> that are not revoked
+    /// yet, and returns them with their organizations. On PostgreSQL their rows are locked first, so a
+    /// revocation that commits meanwhile leaves its key out; SQLite's transaction holds the write lock.
+    /// </summary>
+    public static async Task<Dictionary<int, int>> RevokeLiveAsync(OrgKeysDbContext db, IReadOnlyCollection<int> ids, DateTime now, CancellationToken cancellationToken)
     {
-        foreach (var id in keyIds)
+        var wanted = ids.Distinct().ToArray();
+        var live = db.Provider() == DatabaseProvider.Postgres
+            ? await db.Database.SqlQuery<KeyOfOrganization>(
+                    $"""SELECT "Id", "OrganizationId" FROM "ApiKeys" WHERE "Id" = ANY({wanted}) AND "RevokedAt" IS NULL FOR UPDATE""")
+                .ToDictionaryAsync(k => k.Id, k => k.OrganizationId, cancellationToken)
+            : await db.ApiKeys.Where(k => wanted.Contains(k.Id) && k.RevokedAt == null)
+                .ToDictionaryAsync(k => k.Id, k => k.OrganizationId, cancellationToken);
+        var revoking = live.Keys.ToArray();
+        if (revoking.Length > 0)
         {
-            await cache.PublishAsync(AuthChange.ApiKey(id), db);
+            await db.ApiKeys.Where(k => revoking.Contains(k.Id)).ExecuteUpdateAsync(s => s.SetProperty(k => k.RevokedAt, now), cancellationToken);
         }
+
+        return live;
     }
+
+    private sealed class KeyOfOrganization
+    {
+        public int Id { get; init; }
+        public int OrganizationId { get; init; }
+    }
+
+    /// <summary>Tells every node's cache, after the commit, that these keys are revoked.</summary>
+    public static Task PublishRevokedAsync(AuthCache cache, OrgKeysDbContext db, IEnumerable<int> keyIds) =>
+        cache.PublishManyAsync([.. keyIds.Select(AuthChange.ApiKey)], db);
 
     /// <summary>
     /// Inside the minting transaction, after the child's insert: whether <paramref name="parentId"/>

@@ -144,4 +144,31 @@ public sealed class ApiKeyService(
         await ApiKeyChains.PublishRevokedAsync(cache, db, descendants);
         return RevokeKeyOutcome.Revoked;
     }
+
+    /// <summary>
+    /// <see cref="RevokeAsync"/> for many keys of any organizations at once (a leak report): the live
+    /// ones among <paramref name="apiKeyIds"/> are revoked with their descendants and an audit entry
+    /// each, and <paramref name="alsoStage"/> stages what belongs with them, given the ids this call
+    /// revoked (a key revoked meanwhile is not among them), all in one transaction; then every node's
+    /// cache is told.
+    /// </summary>
+    public async Task<IReadOnlySet<int>> RevokeManyAsync(
+        IReadOnlyCollection<int> apiKeyIds, Actor actor, Action<IReadOnlySet<int>> alsoStage, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var live = await ApiKeyChains.RevokeLiveAsync(db, apiKeyIds, now, cancellationToken);
+        var descendants = await ApiKeyChains.RevokeDescendantsAsync(db, [.. live.Keys], now, cancellationToken);
+        foreach (var (id, organizationId) in live)
+        {
+            audit.Add(AuditActions.ApiKeyRevoke, organizationId, actor, apiKeyId: id);
+        }
+
+        var revoked = live.Keys.ToHashSet();
+        alsoStage(revoked);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        await ApiKeyChains.PublishRevokedAsync(cache, db, [.. revoked, .. descendants]);
+        return revoked;
+    }
 }

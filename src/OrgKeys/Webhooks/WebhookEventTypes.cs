@@ -21,10 +21,12 @@ public static class WebhookEventTypes
         [OAuthClientService.ActionCreate] = "oauth_client.created",
         [OAuthClientService.ActionDelete] = "oauth_client.deleted",
         [OAuthClientService.ActionRotate] = "oauth_client.secret_rotated",
+        [KeyExpiryEvents.ActionExpiring] = "apikey.expiring",
+        [KeyExpiryEvents.ActionExpired] = "apikey.expired",
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>Accepted in a subscription now; they fire once key lifecycle (issue 17) raises them.</summary>
-    private static readonly string[] NotYetRaised = ["apikey.rolled", "apikey.expiring", "apikey.expired", "apikey.rate_limited", "apikey.credits_low"];
+    private static readonly string[] NotYetRaised = ["apikey.rolled", "apikey.rate_limited", "apikey.credits_low"];
 
     public static readonly FrozenSet<string> All = ByAuditAction.Values.Concat(NotYetRaised).Append(Test).ToFrozenSet(StringComparer.Ordinal);
 

@@ -20,6 +20,9 @@ public sealed class WebhookOptions
     /// <summary>How long failed deliveries are retried, with exponential backoff, before they are given up.</summary>
     public TimeSpan RetryFor { get; set; } = TimeSpan.FromHours(24);
 
+    /// <summary>How long delivered and failed deliveries, and the events they sent, are kept.</summary>
+    public TimeSpan Retention { get; set; } = TimeSpan.FromDays(30);
+
     public const int MaxWebhooksPerOrganization = 20;
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
 }

@@ -35,6 +35,9 @@ public static class WebhookPayloads
                 data["action"] = parts[0];
                 data["source"] = parts.Length > 1 ? parts[1] : null;
                 break;
+            case "apikey.expiring" or "apikey.expired":
+                data["expiresAt"] = entry.Detail;
+                break;
             case "oauth_client.created" or "oauth_client.deleted" or "oauth_client.secret_rotated":
                 data["clientId"] = entry.Detail;
                 break;

@@ -106,6 +106,10 @@ public class LeakedKeysTests(ScanningApp shared) : IClassFixture<ScanningApp>, I
     [InlineData("{\"onExposure\": \"Revoke\"}")]
     [InlineData("{\"onExposure\": \"delete\"}")]
     [InlineData("{\"onExposure\": 1}")]
+    [InlineData("{\"expiringNoticeDays\": -1}")]
+    [InlineData("{\"expiringNoticeDays\": 91}")]
+    [InlineData("{\"expiringNoticeDays\": \"seven\"}")]
+    [InlineData("{\"expiringNoticeDays\": 3, \"onExposure\": \"delete\"}")]
     public async Task Policy_BadInput_Gets400_AndChangesNothing(string json)
     {
         var response = await _admin.PostAsync(Policy(), new StringContent(json, System.Text.Encoding.UTF8, "application/json"));

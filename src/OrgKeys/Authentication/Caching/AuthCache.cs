@@ -184,4 +184,39 @@ public sealed class AuthCache
             _logger.LogError(e, "Could not announce auth change {Change} to other nodes", change.Format());
         }
     }
+
+    /// <summary><see cref="PublishAsync"/> for many changes, announced in one statement.</summary>
+    public async Task PublishManyAsync(IReadOnlyCollection<AuthChange> changes, OrgKeysDbContext db)
+    {
+        if (changes.Count <= 1)
+        {
+            foreach (var change in changes)
+            {
+                await PublishAsync(change, db);
+            }
+
+            return;
+        }
+
+        foreach (var change in changes)
+        {
+            Apply(change);
+        }
+
+        var payloads = changes.Select(c => c.Format()).ToArray();
+        if (db.Provider() != DatabaseProvider.Postgres)
+        {
+            await SqliteChangeLog.AppendAsync(payloads, db);
+            return;
+        }
+
+        try
+        {
+            await db.Database.ExecuteSqlAsync($"SELECT pg_notify({Channel}, c) FROM unnest({payloads}) AS c", CancellationToken.None);
+        }
+        catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException)
+        {
+            _logger.LogError(e, "Could not announce {Count} auth changes to other nodes", payloads.Length);
+        }
+    }
 }

@@ -35,6 +35,23 @@ internal sealed class SqliteChangeLog(AuthCache cache, IServiceScopeFactory scop
         }
     }
 
+    /// <summary>Many changes (their <see cref="AuthChange.Format"/>) in one statement.</summary>
+    public static async Task AppendAsync(string[] changes, OrgKeysDbContext db)
+    {
+        var created = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture);
+        var json = System.Text.Json.JsonSerializer.Serialize(changes);
+        try
+        {
+            await db.Database.ExecuteSqlAsync(
+                $"""INSERT INTO "AuthChanges" ("Origin", "Change", "Created") SELECT {Origin}, "value", {created} FROM json_each({json}) ORDER BY "key" """,
+                CancellationToken.None);
+        }
+        catch (SqliteException)
+        {
+            // Committed but not announced: other processes see it when their entries age out.
+        }
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         string connectionString;
