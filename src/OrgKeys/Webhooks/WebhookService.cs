@@ -87,7 +87,17 @@ public sealed class WebhookService(OrgKeysDbContext db, ServerKeyStore keys, Tim
 
         var delivery = NewDelivery(organizationId, webhookId, eventId.Value);
         db.WebhookDeliveries.Add(delivery);
-        await db.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // The event was pruned, or the webhook deleted, between the read and the insert: gone, as a 404 says.
+            db.Entry(delivery).State = EntityState.Detached;
+            return null;
+        }
+
         return delivery.Id;
     }
 
