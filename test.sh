@@ -133,6 +133,9 @@ if ((built)); then
   section "backup and restore (SQLite during a burst; PostgreSQL by the README procedure)"
   run_script_suite backup tests/backup/run.sh
 
+  section "server secret rotation (two nodes under traffic, by the README procedure)"
+  run_script_suite rotation tests/rotation/run.sh
+
   section "publish (self-contained single file, systemd unit)"
   run_script_suite publish tests/publish/run.sh
 else

@@ -5,6 +5,7 @@ using OrgKeys.ForwardAuth;
 using OrgKeys.Infrastructure;
 using OrgKeys.OAuth;
 using OrgKeys.Observability;
+using OrgKeys.Secrets;
 using OrgKeys.Throttling;
 
 var (hostArgs, command, usageError) = OperatorCommand.Parse(args);
@@ -27,7 +28,7 @@ builder.AddOrgKeysMetrics();
 var app = builder.Build();
 if (command is not null)
 {
-    return await command.RunAsync(app.Services);
+    return await ServerSecretRefusedException.ExitOnRefusalAsync(() => command.RunAsync(app.Services));
 }
 
 app.UseSecurityHeaders();
@@ -49,7 +50,10 @@ app.MapForwardAuth();
 app.MapOrgKeysOpenApi();
 app.MapConsole();
 
-await app.RunAsync();
-return 0;
+return await ServerSecretRefusedException.ExitOnRefusalAsync(async () =>
+{
+    await app.RunAsync();
+    return 0;
+});
 
 public partial class Program;

@@ -165,6 +165,56 @@ sqlite_scenario() {
   check "sqlite: restore refuses a node with another server secret" "$(yes_if test "$status" -ne 0 -a ! -e "$run/other-secret/orgkeys.db")" "$(cat "$run/secret.err")"
 }
 
+# ---------------------------------------------------------------- SQLite: a backup from before a rotation
+# README "Backups and rotation": the backup above was made under the first secret; the live server then
+# rotates. The backup restores beside the secret files as they are after the rotation (the new secret and
+# the old one kept as server-secret.previous), its keys work, and 'secret rotate' there moves it on too.
+rotation_scenario() {
+  local run=$work/sqlite restored status=0 rotated before_count after_count used=0 key ts
+  export OrgKeys__DataDirectory=$run/data
+  rotated=$("$bin" secret rotate --json 2>"$run/rotate.err" | tail -n 1) || status=$?
+  check "rotation: the original server's secret rotates after the backup" \
+    "$(yes_if test "$status" -eq 0 -a "$(jq -r .version <<<"$rotated")" = 2 -a -f "$run/data/server-secret.previous")" "$rotated $(cat "$run/rotate.err")"
+
+  mkdir -p "$run/new-secret-only"
+  cp -p "$run/data/server-secret" "$run/new-secret-only/"
+  status=0
+  OrgKeys__DataDirectory=$run/new-secret-only "$bin" restore --input "$run/orgkeys.backup" >/dev/null 2>"$run/new-only.err" || status=$?
+  check "rotation: with only the new secret, restoring the older backup is refused, naming the old secret, and writes nothing" \
+    "$(yes_if test "$status" -ne 0 -a ! -e "$run/new-secret-only/orgkeys.db" -a -n "$(grep 'server-secret.previous' "$run/new-only.err")")" "$(cat "$run/new-only.err")"
+
+  mkdir -p "$run/after-rotation"
+  cp -p "$run/data/server-secret" "$run/data/server-secret.previous" "$run/after-rotation/"
+  export OrgKeys__DataDirectory=$run/after-rotation
+  status=0
+  "$bin" restore --input "$run/orgkeys.backup" --json >/dev/null 2>"$run/after-rotation.err" || status=$?
+  check "rotation: the backup restores beside the secret files as they are after the rotation" "$(yes_if test "$status" -eq 0)" "$(cat "$run/after-rotation.err")"
+  start_server "$run/after-rotation.log" || { check "rotation: the restored server starts" no; return; }
+  restored=$base
+  local broken=0
+  while read -r ts _ key; do
+    [[ $(curl -s -o /dev/null -w '%{http_code}' "$restored/v1/api/organizations/1" -H "x-api-key: $key") == 200 ]] || broken=$((broken + 1))
+  done < <(awk -v t="$t0" '$2 == 200 && $1 < t' "$run/results")
+  check "rotation: every key acknowledged before the backup works on the server restored after the rotation" "$(yes_if test "$broken" -eq 0)" "$broken broken"
+
+  # README: then 'secret rotate' on the restored server, restart it, and its keys move as they are used.
+  status=0
+  rotated=$("$bin" secret rotate --json 2>"$run/rotate-restored.err" | tail -n 1) || status=$?
+  before_count=$(jq -r .keysOnPreviousSecret <<<"$rotated")
+  check "rotation: 'secret rotate' on the restored server moves it to the new secret" \
+    "$(yes_if test "$status" -eq 0 -a "$(jq -r .version <<<"$rotated")" = 2 -a "${before_count:-0}" -gt 0)" "$rotated $(cat "$run/rotate-restored.err")"
+  stop_process "$server_pid"
+  start_server "$run/after-rotation.log" || { check "rotation: the restored server restarts" no; return; }
+  broken=0
+  while read -r ts _ key; do
+    if [[ $(curl -s -o /dev/null -w '%{http_code}' "$base/v1/api/organizations/1" -H "x-api-key: $key") == 200 ]]; then used=$((used + 1)); else broken=$((broken + 1)); fi
+  done < <(awk -v t="$t0" '$2 == 200 && $1 < t' "$run/results"; echo "0 200 $admin_key")
+  check "rotation: after that rotation the same keys and the admin key still work" "$(yes_if test "$broken" -eq 0 -a "$used" -gt 1)" "$broken broken"
+  after_count=$("$bin" secret status --json 2>/dev/null | tail -n 1 | jq -r .keysOnPreviousSecret) || true
+  check "rotation: 'secret status' counted down by one for each of them ($before_count - $used = $after_count)" \
+    "$(yes_if test "$((before_count - used))" -eq "${after_count:-x}")"
+}
+
 # ---------------------------------------------------------------- PostgreSQL, README's procedure
 postgres_scenario() {
   local run=$work/postgres conn port original status=0
@@ -196,6 +246,7 @@ postgres_scenario() {
 }
 
 sqlite_scenario
+rotation_scenario
 postgres_scenario
 
 echo "# pass $pass"

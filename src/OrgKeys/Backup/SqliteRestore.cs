@@ -16,8 +16,8 @@ namespace OrgKeys.Backup;
 /// </summary>
 public sealed class SqliteRestore(IDbContextFactory<OrgKeysDbContext> contexts, DataDirectory dataDirectory, IServiceProvider services)
 {
-    /// <summary>The secret is kept apart from backups, so it may be put in the folder before a restore.</summary>
-    private static readonly string[] AllowedInEmptyFolder = [ServerSecret.FileName];
+    /// <summary>The secret is kept apart from backups, so it may be put in the folder before a restore (with the one it replaced, after a rotation).</summary>
+    private static readonly string[] AllowedInEmptyFolder = [ServerSecret.FileName, ServerSecret.PreviousFileName];
 
     public async Task<(Dictionary<string, object>?, string?)> RestoreAsync(string input, CancellationToken cancellationToken)
     {
@@ -143,6 +143,7 @@ public sealed class SqliteRestore(IDbContextFactory<OrgKeysDbContext> contexts, 
         check.Parameters.AddWithValue("$purpose", ServerKeyStore.SecretCheckPurpose);
         return await check.ExecuteScalarAsync(cancellationToken) is not byte[] stored || secret.Matches(stored)
             ? null
-            : "this node's server secret is not the one the backup was made under; configure that secret and restore again";
+            : "this node's server secret is not the one the backup was made under; configure that secret and restore again " +
+              "(a backup from before a rotation: that old secret as OrgKeys:PreviousServerSecret or the file server-secret.previous, beside the new one)";
     }
 }

@@ -80,7 +80,8 @@ internal static class OpenApiExtensions
     /// <summary>
     /// The reference must work air-gapped and send no operator's browser elsewhere: Scalar's script
     /// is served from this assembly, and its CDN fonts, AI agent, MCP, telemetry and the developer
-    /// toolbar (deploy, SDK generation, registry sharing) are all turned off.
+    /// toolbar (deploy, SDK generation, registry sharing) are all turned off, and so is the "Open API
+    /// Client" button, a link to client.scalar.com carrying this server's document URL.
     /// </summary>
     internal static void ConfigureReference(ScalarOptions options) => options
         .WithOpenApiRoutePattern("/v1/openapi.json")
@@ -88,7 +89,8 @@ internal static class OpenApiExtensions
         .DisableAgent()
         .DisableMcp()
         .DisableTelemetry()
-        .HideDeveloperTools();
+        .HideDeveloperTools()
+        .HideClientButton();
 
     private static OpenApiSecurityScheme OAuth2Scheme()
     {

@@ -32,7 +32,7 @@ public sealed class ServerKeyStore(ServerSecret secret, TimeProvider time)
         var check = await GetOrCreateAsync(db, SecretCheckPurpose, () => secret.Configured.CheckValue, cancellationToken);
         var version = await ReadVersionAsync(db, cancellationToken);
         var previousCheck = await Find(db, PreviousCheckPurpose, cancellationToken);
-        secret.Activate(Resolve(check, version, previousCheck) ?? throw new InvalidOperationException(await RefusalAsync(db, version, cancellationToken)));
+        secret.Activate(Resolve(check, version, previousCheck) ?? throw new ServerSecretRefusedException(await RefusalAsync(db, version, cancellationToken)));
 
         var sealedKey = await GetOrCreateAsync(db, JwtSigningPurpose,
             () => Seal(RandomNumberGenerator.GetBytes(32), JwtSigningPurpose), cancellationToken);
@@ -61,12 +61,16 @@ public sealed class ServerKeyStore(ServerSecret secret, TimeProvider time)
     {
         var replaced = await db.ServerKeys.AsNoTracking()
             .Where(k => k.Purpose == PreviousCheckPurpose || k.Purpose.StartsWith(RetiredCheckPrefix))
-            .Select(k => k.Value).ToListAsync(cancellationToken);
-        return replaced.Any(secret.Configured.Matches)
+            .Select(k => new { k.Purpose, k.Value }).ToListAsync(cancellationToken);
+        var match = replaced.FirstOrDefault(k => secret.Configured.Matches(k.Value));
+        return match is null
+            ? "This node's server secret differs from the one the database was set up with. " +
+              "Every node on one database needs the same OrgKeys:ServerSecret."
+            : match.Purpose == PreviousCheckPurpose
             ? $"This node's server secret was rotated out of this database (it is on secret version {version}). " +
               "Configure the new secret as OrgKeys:ServerSecret, and the old one as OrgKeys:PreviousServerSecret until 'secret retire-old' has run."
-            : "This node's server secret differs from the one the database was set up with. " +
-              "Every node on one database needs the same OrgKeys:ServerSecret.";
+            : $"This node's server secret was rotated out of this database and retired (it is on secret version {version}). " +
+              "Configure the database's current secret as OrgKeys:ServerSecret.";
     }
 
     internal static async Task<int> ReadVersionAsync(OrgKeysDbContext db, CancellationToken cancellationToken) =>

@@ -55,7 +55,7 @@ public sealed partial class ApiReferenceTests : IAsyncLifetime
     }
 
     [Fact]
-    public void Configuration_TurnsOffFontsAgentMcpTelemetryAndDeveloperTools()
+    public void Configuration_TurnsOffFontsAgentMcpTelemetryDeveloperToolsAndClientButton()
     {
         var match = Configuration().Match(_html);
         Assert.True(match.Success, "no Scalar configuration in the page");
@@ -66,6 +66,7 @@ public sealed partial class ApiReferenceTests : IAsyncLifetime
         Assert.Equal("never", root.GetProperty("showDeveloperTools").GetString());
         Assert.True(root.GetProperty("agent").GetProperty("disabled").GetBoolean());
         Assert.True(root.GetProperty("mcp").GetProperty("disabled").GetBoolean());
+        Assert.True(root.GetProperty("hideClientButton").GetBoolean());
         Assert.False(root.TryGetProperty("proxyUrl", out _), "requests must not go through a proxy elsewhere");
         foreach (var source in root.GetProperty("sources").EnumerateArray())
         {
