@@ -59,6 +59,34 @@ public sealed class AccessibilityTests(BrowserHost host) : IClassFixture<Browser
         await AssertNoAxeViolationsAsync(page, "the error page");
     }
 
+    [Fact]
+    public async Task MembersPage_AdminStatesAndAMembersView_HaveNoViolations()
+    {
+        var (_, aliceApi) = await _app.SignedInUserAsync("dora");
+        var (org, _) = await OrgKeysApp.CreateOrganizationAsync(aliceApi, "Acme");
+        Assert.True((await _app.JoinAsync(aliceApi, org, "alice", "member")).IsSuccessStatusCode);
+        var admin = await host.NewPageAsync();
+        await admin.GotoAsync($"/organizations/{org}/members");
+        await SignInAsync(admin, "dora");
+        await admin.GetByLabel("Username or e-mail").FillAsync("erin@example.com");
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Invite" }).ClickAsync();
+        await Assertions.Expect(admin.GetByRole(AriaRole.Status)).ToContainTextAsync("Invitation sent.");
+        await AssertNoAxeViolationsAsync(admin, "the members page after an invitation");
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Remove dora" }).ClickAsync();
+        await Assertions.Expect(admin.Locator("#error-summary")).ToContainTextAsync("An organization must keep at least one admin.");
+        await AssertNoAxeViolationsAsync(admin, "the members page with the last-admin message");
+
+        var member = await host.NewPageAsync();
+        await member.GotoAsync($"/organizations/{org}/keys");
+        await SignInAsync(member, "alice");
+        await Assertions.Expect(member.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("API keys");
+        await Assertions.Expect(member.GetByRole(AriaRole.Button, new() { Name = "Revoke selected keys" })).ToHaveCountAsync(0);
+        await AssertNoAxeViolationsAsync(member, "a member's key list");
+        await member.GotoAsync($"/organizations/{org}/members");
+        await Assertions.Expect(member.GetByRole(AriaRole.Button, new() { Name = "Invite" })).ToHaveCountAsync(0);
+        await AssertNoAxeViolationsAsync(member, "a member's members page");
+    }
+
     /// <summary>Issue 19: the API reference works offline, so everything it loads comes from OrgKeys itself.</summary>
     [Fact]
     public async Task Docs_LoadNothingFromElsewhere()

@@ -39,7 +39,7 @@ public sealed class KeyPagesRulesTests(SharedApp shared) : IClassFixture<SharedA
     public async Task PagesOfAnotherTenant_Are404_AndItsKeysCannotBeRevokedFromMine()
     {
         var otherKey = await _app.WithDbAsync(db => db.ApiKeys.Where(k => k.OrganizationId == _otherOrg).Select(k => k.Id).SingleAsync());
-        string[] pages = ["", "/keys", "/keys/new"];
+        string[] pages = ["", "/keys", "/keys/new", "/members"];
         foreach (var path in pages.Select(p => $"/organizations/{_otherOrg}{p}").Append("/organizations/999999"))
         {
             var response = await _alice.GetAsync(path);
