@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using OrgKeys.Authorization;
 using OrgKeys.Data.Entities;
 using OrgKeys.Infrastructure;
-using OrgKeys.Organizations;
 using OrgKeys.Throttling;
 
 namespace OrgKeys.ApiKeys;
@@ -33,9 +32,9 @@ public static class ApiKeyEndpoints
             return ApiResults.BadRequest(error!);
         }
 
-        if (newKey.Role > access.Role)
+        if (newKey.RefusalFor(access.Role) is { } refusal)
         {
-            return ApiResults.Forbidden($"A {OrganizationRoles.Name(access.Role)} cannot create a key with the {OrganizationRoles.Name(newKey.Role)} role.");
+            return ApiResults.Forbidden(refusal);
         }
 
         var (outcome, id, secret) = await keys.CreateAsync(access.OrganizationId, newKey, access.Actor, cancellationToken);

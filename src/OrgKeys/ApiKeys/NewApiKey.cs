@@ -1,5 +1,6 @@
 using OrgKeys.Data.Entities;
 using OrgKeys.Infrastructure;
+using OrgKeys.Organizations;
 
 namespace OrgKeys.ApiKeys;
 
@@ -8,6 +9,10 @@ public sealed record NewApiKey(string Name, OrganizationRole Role, string? Custo
 {
     /// <summary>Ten years, the longest a key may live.</summary>
     public const long MaxTtlSeconds = 315_576_000;
+
+    /// <summary>Null when a caller holding <paramref name="callerRole"/> may create this key; else the 403's sentence.</summary>
+    public string? RefusalFor(OrganizationRole callerRole) =>
+        Role > callerRole ? $"A {OrganizationRoles.Name(callerRole)} cannot create a key with the {OrganizationRoles.Name(Role)} role." : null;
 
     /// <summary>Checks the body of <c>addOrganizationApiKey</c>; the error names the field.</summary>
     public static (NewApiKey? Key, string? Error) From(AddOrganizationApiKeyRequest? request)

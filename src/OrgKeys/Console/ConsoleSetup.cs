@@ -8,6 +8,9 @@ internal static class ConsoleSetup
 {
     public const string StylesheetPath = "/console.css";
 
+    /// <summary>The copy buttons' script; CSP allows scripts from this site only, never inline.</summary>
+    public const string ScriptPath = "/console.js";
+
     public static IServiceCollection AddOrgKeysConsole(this IServiceCollection services)
     {
         services.AddRazorPages(o => o.RootDirectory = "/Console/Pages");
@@ -30,17 +33,19 @@ internal static class ConsoleSetup
 
     public static IEndpointRouteBuilder MapConsole(this IEndpointRouteBuilder routes)
     {
-        var css = ReadStylesheet();
+        var css = ReadResource("OrgKeys.Console.console.css");
+        var script = ReadResource("OrgKeys.Console.console.js");
         routes.MapGet(StylesheetPath, () => Results.Text(css, "text/css; charset=utf-8")).ExcludeFromDescription();
+        routes.MapGet(ScriptPath, () => Results.Text(script, "text/javascript; charset=utf-8")).ExcludeFromDescription();
         routes.MapRazorPages();
         return routes;
     }
 
     /// <summary>Embedded in the assembly, so the single-file publish serves it with no files beside it.</summary>
-    private static string ReadStylesheet()
+    private static string ReadResource(string name)
     {
-        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("OrgKeys.Console.console.css")
-            ?? throw new InvalidOperationException("The console stylesheet is not embedded.");
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream(name)
+            ?? throw new InvalidOperationException($"{name} is not embedded.");
         using var reader = new StreamReader(stream);
         return reader.ReadToEnd();
     }

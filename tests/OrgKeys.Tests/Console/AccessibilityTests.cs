@@ -1,6 +1,8 @@
 using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using OrgKeys.Tests.Infrastructure;
+using OrgKeys.WhiteLabels;
 using static OrgKeys.Tests.Console.ConsolePages;
 
 namespace OrgKeys.Tests.Console;
@@ -57,6 +59,69 @@ public sealed class AccessibilityTests(BrowserHost host) : IClassFixture<Browser
         Assert.Equal(404, missing!.Status);
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Page not found");
         await AssertNoAxeViolationsAsync(page, "the error page");
+    }
+
+    [Fact]
+    public async Task MembersPage_AdminStatesAndAMembersView_HaveNoViolations()
+    {
+        var (_, aliceApi) = await _app.SignedInUserAsync("dora");
+        var (org, _) = await OrgKeysApp.CreateOrganizationAsync(aliceApi, "Acme");
+        Assert.True((await _app.JoinAsync(aliceApi, org, "alice", "member")).IsSuccessStatusCode);
+        var admin = await host.NewPageAsync();
+        await admin.GotoAsync($"/organizations/{org}/members");
+        await SignInAsync(admin, "dora");
+        await admin.GetByLabel("Username or e-mail").FillAsync("erin@example.com");
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Invite" }).ClickAsync();
+        await Assertions.Expect(admin.GetByRole(AriaRole.Status)).ToContainTextAsync("Invitation sent.");
+        await AssertNoAxeViolationsAsync(admin, "the members page after an invitation");
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Remove dora" }).ClickAsync();
+        await Assertions.Expect(admin.Locator("#error-summary")).ToContainTextAsync("An organization must keep at least one admin.");
+        await AssertNoAxeViolationsAsync(admin, "the members page with the last-admin message");
+
+        var member = await host.NewPageAsync();
+        await member.GotoAsync($"/organizations/{org}/keys");
+        await SignInAsync(member, "alice");
+        await Assertions.Expect(member.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("API keys");
+        await Assertions.Expect(member.GetByRole(AriaRole.Button, new() { Name = "Revoke selected keys" })).ToHaveCountAsync(0);
+        await AssertNoAxeViolationsAsync(member, "a member's key list");
+        await member.GotoAsync($"/organizations/{org}/members");
+        await Assertions.Expect(member.GetByRole(AriaRole.Button, new() { Name = "Invite" })).ToHaveCountAsync(0);
+        await AssertNoAxeViolationsAsync(member, "a member's members page");
+    }
+
+    [Fact]
+    public async Task WhiteLabelAdminJourney_MintCopyRevoke_HasNoViolations()
+    {
+        var (_, walter) = await _app.SignedInUserAsync("walter");
+        var (adminOrg, _) = await OrgKeysApp.CreateOrganizationAsync(walter, "Acme admin");
+        await using (var scope = _app.Services.CreateAsyncScope())
+        {
+            Assert.Null((await scope.ServiceProvider.GetRequiredService<WhiteLabelService>().CreateAsync("Acme", "acme.example.com", adminOrg, CancellationToken.None)).Error);
+        }
+
+        var inner = await walter.PostAsJsonAsync($"/v1/api/organizations/{adminOrg}/whitelabel/organizations", new { organizationName = "Inner one" });
+        inner.EnsureSuccessStatusCode();
+
+        var page = await host.NewPageAsync();
+        await page.GotoAsync($"/organizations/{adminOrg}");
+        await SignInAsync(page, "walter");
+        await page.GetByRole(AriaRole.Link, new() { Name = "its inner organizations and their temporary keys" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("White label Acme");
+        await AssertNoAxeViolationsAsync(page, "the white label's inner organizations");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Keys of Inner one" }).ClickAsync();
+        await AssertNoAxeViolationsAsync(page, "an inner organization's temporary keys, none yet");
+
+        await page.GetByLabel("Name").FillAsync("support session");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Mint the key" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Copy the temporary key");
+        var secret = await page.GetByLabel("The temporary API key").InputValueAsync();
+        await AssertNoAxeViolationsAsync(page, "the temporary key shown once");
+        await page.GetByRole(AriaRole.Link, new() { Name = "I have copied it" }).ClickAsync();
+        await AssertNoAxeViolationsAsync(page, "an inner organization's temporary keys");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Revoke support session" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Key revoked.");
+        using var withKey = _app.ClientWithKey(secret);
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await withKey.GetAsync("/v1/api/user/organizations")).StatusCode);
     }
 
     /// <summary>Issue 19: the API reference works offline, so everything it loads comes from OrgKeys itself.</summary>
