@@ -8,8 +8,6 @@ using OrgKeys.Throttling;
 
 namespace OrgKeys.WhiteLabels;
 
-/// <summary>What minting a key for an inner organization needs.</summary>
-public sealed record InnerOrganizationKeyMinting(ApiKeyService Keys, IOptions<WhiteLabelOptions> Options, ILoggerFactory Loggers);
 
 /// <summary>
 /// <c>…/whitelabel/organizations/{innerOrganizationId}</c>: white label admins act on their inner
@@ -59,36 +57,8 @@ public static partial class InnerOrganizationEndpoints
     /// </summary>
     public static async Task<Results<Ok<AddApiKeyResponse>, BadRequest<ApiError>, NotFound<ApiError>, Conflict<ApiError>, JsonHttpResult<ApiError>>> AddOrganizationApiKey(
         AddOrganizationApiKeyRequest request, InnerOrganizationAccess inner, [AsParameters] InnerOrganizationKeyMinting services,
-        CancellationToken cancellationToken)
-    {
-        var (newKey, error) = NewApiKey.From(request);
-        if (newKey is null)
-        {
-            return ApiResults.BadRequest(error!);
-        }
-
-        var maxTtl = services.Options.Value.MaxKeyTtlSeconds;
-        if (request.Ttl > maxTtl)
-        {
-            return ApiResults.BadRequest($"'ttl' must be a whole number of seconds from 1 to {maxTtl} for a white label key.");
-        }
-
-        newKey = newKey with { Ttl = newKey.Ttl ?? TimeSpan.FromSeconds(WhiteLabelOptions.DefaultKeyTtlSeconds) };
-        var (outcome, id, secret) = await services.Keys.CreateAsync(inner.OrganizationId, newKey, inner.Actor, cancellationToken);
-        if (outcome == CreateKeyOutcome.Conflict)
-        {
-            return ApiResults.Conflict(ApiKeyResults.InUse);
-        }
-
-        if (outcome == CreateKeyOutcome.ChainRevoked)
-        {
-            return ApiResults.Unauthorized(ApiKeyResults.ChainRevoked);
-        }
-
-        var logger = services.Loggers.CreateLogger(typeof(WhiteLabelEndpoints));
-        LogKeyMinted(logger, id, inner.OrganizationId, inner.WhiteLabelId, inner.Actor.UserId, inner.Actor.ApiKeyId);
-        return TypedResults.Ok(new AddApiKeyResponse(id, secret));
-    }
+        CancellationToken cancellationToken) =>
+        await services.MintAsync(request, inner, cancellationToken);
 
     /// <remarks>Its 404 (an organization outside the white label) comes from authorization.</remarks>
     public static async Task<Results<Ok<ListOrganizationApiKeysResponse>, NotFound<ApiError>>> ListOrganizationApiKeys(
@@ -102,8 +72,4 @@ public static partial class InnerOrganizationEndpoints
             mayRevokeAny: true, cancellationToken) == RevokeKeyOutcome.Revoked
             ? ApiResults.Ok()
             : ApiResults.NotFound(ApiKeyResults.NotFound);
-
-    [LoggerMessage(Level = LogLevel.Information,
-        Message = "White label {WhiteLabelId} minted API key {ApiKeyId} for organization {OrganizationId} on behalf of user {UserId} / key {ByApiKeyId}")]
-    private static partial void LogKeyMinted(ILogger logger, int apiKeyId, int organizationId, int whiteLabelId, int? userId, int? byApiKeyId);
 }

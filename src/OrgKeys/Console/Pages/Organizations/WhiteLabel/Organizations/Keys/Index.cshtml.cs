@@ -59,7 +59,7 @@ public sealed class InnerKeysModel(
         }
 
         var request = new AddOrganizationApiKeyRequest(string.IsNullOrWhiteSpace(Name) ? null : Name, null, Role, Ttl);
-        var answer = await InnerOrganizationEndpoints.AddOrganizationApiKey(request, Inner, new(keys, options, loggers), cancellationToken);
+        var answer = await new InnerOrganizationKeyMinting(keys, options, loggers).MintAsync(request, Inner, cancellationToken);
         switch (answer.Result)
         {
             case Ok<AddApiKeyResponse> { Value: { } added }:
