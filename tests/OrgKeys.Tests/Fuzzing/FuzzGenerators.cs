@@ -35,6 +35,8 @@ public static class FuzzGenerators
         ["listInvitationsCurrentUser"] = EndpointShape.NoInput,
         ["acceptInvitationCurrentUser"] = EndpointShape.NoInput,
         ["declineInvitationCurrentUser"] = EndpointShape.NoInput,
+        ["listOAuthConsentsCurrentUser"] = EndpointShape.NoInput,
+        ["withdrawOAuthConsentCurrentUser"] = EndpointShape.NoInput,
         ["changePasswordCurrentUser"] = new(["currentPassword", "newPassword"], []),
         ["createOrganization"] = new(["organizationName"], []),
         ["listOrganizations"] = EndpointShape.NoInput,
