@@ -165,36 +165,13 @@ public sealed class AuthCache
     /// Call after the change is committed: applies it here at once and, on PostgreSQL, tells every
     /// other node. Not cancellable: a client that hangs up must not leave other nodes stale.
     /// </summary>
-    public async Task PublishAsync(AuthChange change, OrgKeysDbContext db)
-    {
-        Apply(change);
-        if (db.Provider() != DatabaseProvider.Postgres)
-        {
-            await SqliteChangeLog.AppendAsync(change, db); // other processes on the file (the CLI, a server) poll it
-            return;
-        }
-
-        try
-        {
-            await db.Database.ExecuteSqlAsync($"SELECT pg_notify({Channel}, {change.Format()})", CancellationToken.None);
-        }
-        catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException)
-        {
-            // Committed but not announced: other nodes see it when their entries age out.
-            _logger.LogError(e, "Could not announce auth change {Change} to other nodes", change.Format());
-        }
-    }
+    public Task PublishAsync(AuthChange change, OrgKeysDbContext db) => PublishManyAsync([change], db);
 
     /// <summary><see cref="PublishAsync"/> for many changes, announced in one statement.</summary>
     public async Task PublishManyAsync(IReadOnlyCollection<AuthChange> changes, OrgKeysDbContext db)
     {
-        if (changes.Count <= 1)
+        if (changes.Count == 0)
         {
-            foreach (var change in changes)
-            {
-                await PublishAsync(change, db);
-            }
-
             return;
         }
 
@@ -206,7 +183,7 @@ public sealed class AuthCache
         var payloads = changes.Select(c => c.Format()).ToArray();
         if (db.Provider() != DatabaseProvider.Postgres)
         {
-            await SqliteChangeLog.AppendAsync(payloads, db);
+            await SqliteChangeLog.AppendAsync(payloads, db); // other processes on the file (the CLI, a server) poll it
             return;
         }
 
@@ -216,7 +193,8 @@ public sealed class AuthCache
         }
         catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException)
         {
-            _logger.LogError(e, "Could not announce {Count} auth changes to other nodes", payloads.Length);
+            // Committed but not announced: other nodes see it when their entries age out.
+            _logger.LogError(e, "Could not announce auth changes {Changes} to other nodes", string.Join(' ', payloads));
         }
     }
 }

@@ -20,22 +20,7 @@ internal sealed class SqliteChangeLog(AuthCache cache, IServiceScopeFactory scop
 
     private static readonly TimeSpan KeepFor = TimeSpan.FromHours(1);
 
-    public static async Task AppendAsync(AuthChange change, OrgKeysDbContext db)
-    {
-        var created = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture);
-        try
-        {
-            await db.Database.ExecuteSqlAsync(
-                $"""INSERT INTO "AuthChanges" ("Origin", "Change", "Created") VALUES ({Origin}, {change.Format()}, {created})""",
-                CancellationToken.None);
-        }
-        catch (SqliteException)
-        {
-            // Committed but not announced: other processes see it when their entries age out.
-        }
-    }
-
-    /// <summary>Many changes (their <see cref="AuthChange.Format"/>) in one statement.</summary>
+    /// <summary>Changes (their <see cref="AuthChange.Format"/>), in one statement.</summary>
     public static async Task AppendAsync(string[] changes, OrgKeysDbContext db)
     {
         var created = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture);
