@@ -49,15 +49,7 @@ public sealed class OAuthTokenStore(
     public override async ValueTask<long> RevokeBySubjectAsync(string subject, CancellationToken cancellationToken) =>
         await Announce(await base.RevokeBySubjectAsync(subject, cancellationToken));
 
-    private async ValueTask<long> Announce(long revoked)
-    {
-        if (revoked > 0)
-        {
-            await cache.PublishAsync(AuthChange.OAuth, db);
-        }
-
-        return revoked;
-    }
+    private ValueTask<long> Announce(long revoked) => OAuthRevocations.AnnounceAsync(cache, db, revoked);
 }
 
 /// <summary>OpenIddict's authorization store, announcing every revoked or deleted authorization as <see cref="OAuthTokenStore"/> does.</summary>
@@ -93,7 +85,13 @@ public sealed class OAuthAuthorizationStore(
     public override async ValueTask<long> RevokeBySubjectAsync(string subject, CancellationToken cancellationToken) =>
         await Announce(await base.RevokeBySubjectAsync(subject, cancellationToken));
 
-    private async ValueTask<long> Announce(long revoked)
+    private ValueTask<long> Announce(long revoked) => OAuthRevocations.AnnounceAsync(cache, db, revoked);
+}
+
+/// <summary>What both stores do after a bulk revocation: tell every node's cache, if anything was revoked.</summary>
+internal static class OAuthRevocations
+{
+    public static async ValueTask<long> AnnounceAsync(AuthCache cache, OrgKeysDbContext db, long revoked)
     {
         if (revoked > 0)
         {
