@@ -64,6 +64,8 @@ run_xunit() { # run_xunit LABEL [VAR=value ...]
   failed=$((failed + f))
   if ((p + f == 0)); then echo "warning: xunit ($label) reported no tests"; fi
   if ((rc != 0)); then fail_step "xunit ($label): dotnet test exited $rc" "$f"; fi
+  # Name each failed test in the summary: CI keeps only the end of the log.
+  while read -r name; do failures+=("xunit ($label): $name"); done < <(strip_ansi "$log" | awk '$1 == "Failed" && NF >= 2 && $2 !~ /!$/ { print $2 }' | sort -u)
 }
 
 section "format"
