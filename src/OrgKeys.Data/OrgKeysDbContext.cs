@@ -18,6 +18,7 @@ public class OrgKeysDbContext(DbContextOptions<OrgKeysDbContext> options)
     public DbSet<LoginFailure> LoginFailures => Set<LoginFailure>();
     public DbSet<ApiKeyExposure> ApiKeyExposures => Set<ApiKeyExposure>();
     public DbSet<ApiKeyPolicy> ApiKeyPolicies => Set<ApiKeyPolicy>();
+    public DbSet<RateLimitWindow> RateLimitWindows => Set<RateLimitWindow>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<OAuthApplication> OAuthApplications => Set<OAuthApplication>();
     public DbSet<OAuthAuthorization> OAuthAuthorizations => Set<OAuthAuthorization>();

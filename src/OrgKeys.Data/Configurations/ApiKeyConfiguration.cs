@@ -24,5 +24,10 @@ internal sealed class ApiKeyConfiguration : IEntityTypeConfiguration<ApiKey>
             .OnDelete(DeleteBehavior.Restrict);
         builder.HasOne<ApiKey>().WithMany().HasForeignKey(k => k.CreatedByApiKeyId)
             .OnDelete(DeleteBehavior.SetNull);
+        builder.HasOne<ApiKey>().WithMany().HasForeignKey(k => k.RolledFromId).OnDelete(DeleteBehavior.SetNull);
+        builder.HasOne<ApiKey>().WithMany().HasForeignKey(k => k.RolledToId).OnDelete(DeleteBehavior.SetNull);
+        builder.Property(k => k.RateLimits).HasMaxLength(2048);
+        builder.Property(k => k.AllowedIps).HasMaxLength(8192);
+        builder.Property(k => k.CreditsRefillInterval).HasMaxLength(16);
     }
 }

@@ -32,6 +32,34 @@ public class ApiKey
     public DateTime? LastUsedAt { get; set; }
     public string? LastUsedIp { get; set; }
 
+    /// <summary>The key this one replaced by a roll; it keeps working until its grace ends.</summary>
+    public int? RolledFromId { get; set; }
+    /// <summary>The key that replaced this one by a roll.</summary>
+    public int? RolledToId { get; set; }
+    /// <summary>
+    /// On a key rolled with <c>graceFromFirstUse</c>: its grace, which starts (sets <see cref="ExpiresAt"/>)
+    /// when the key that replaced it is first used. Cleared once started.
+    /// </summary>
+    public int? PendingGraceSeconds { get; set; }
+
+    /// <summary>Sliding-window rate limits, as JSON <c>[{name, limit, windowSeconds}]</c>; null: none.</summary>
+    public string? RateLimits { get; set; }
+    /// <summary>The addresses the key may be used from, as JSON <c>["203.0.113.0/24", …]</c>; null: any.</summary>
+    public string? AllowedIps { get; set; }
+    /// <summary>
+    /// Usage credits left, null when the key has none (unlimited). Nodes take credits from this column
+    /// in small reservations before they spend them, so it never counts more than were left.
+    /// </summary>
+    public long? CreditsRemaining { get; set; }
+    /// <summary>What <see cref="CreditsRemaining"/> is set back to at each refill; null: no refill.</summary>
+    public long? CreditsRefillAmount { get; set; }
+    /// <summary><c>daily</c> (at 00:00 UTC) or <c>monthly</c> (on <see cref="CreditsRefillDay"/>, 00:00 UTC).</summary>
+    public string? CreditsRefillInterval { get; set; }
+    /// <summary>Day of the month of a monthly refill, 1 to 31 (the month's last day when it is shorter).</summary>
+    public int? CreditsRefillDay { get; set; }
+    /// <summary>The refill boundary the credits were last refilled at (or the key created at).</summary>
+    public DateTime? CreditsRefilledAt { get; set; }
+
     public Organization Organization { get; set; } = null!;
     public User? CreatedByUser { get; set; }
 }

@@ -49,6 +49,10 @@ namespace OrgKeys.Migrations.Postgres.Migrations
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
 
+                    b.Property<string>("AllowedIps")
+                        .HasMaxLength(8192)
+                        .HasColumnType("character varying(8192)");
+
                     b.Property<DateTime>("Created")
                         .HasColumnType("timestamp with time zone");
 
@@ -57,6 +61,22 @@ namespace OrgKeys.Migrations.Postgres.Migrations
 
                     b.Property<int?>("CreatedByUserId")
                         .HasColumnType("integer");
+
+                    b.Property<long?>("CreditsRefillAmount")
+                        .HasColumnType("bigint");
+
+                    b.Property<int?>("CreditsRefillDay")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("CreditsRefillInterval")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<DateTime?>("CreditsRefilledAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long?>("CreditsRemaining")
+                        .HasColumnType("bigint");
 
                     b.Property<DateTime?>("ExpiredNoticeAt")
                         .HasColumnType("timestamp with time zone");
@@ -92,6 +112,13 @@ namespace OrgKeys.Migrations.Postgres.Migrations
                     b.Property<int>("OrganizationId")
                         .HasColumnType("integer");
 
+                    b.Property<int?>("PendingGraceSeconds")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("RateLimits")
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)");
+
                     b.Property<DateTime?>("RevokedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -99,6 +126,12 @@ namespace OrgKeys.Migrations.Postgres.Migrations
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
+
+                    b.Property<int?>("RolledFromId")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("RolledToId")
+                        .HasColumnType("integer");
 
                     b.Property<int>("SecretVersion")
                         .HasColumnType("integer");
@@ -118,6 +151,10 @@ namespace OrgKeys.Migrations.Postgres.Migrations
                         .IsUnique();
 
                     b.HasIndex("OrganizationId");
+
+                    b.HasIndex("RolledFromId");
+
+                    b.HasIndex("RolledToId");
 
                     b.HasIndex("WhiteLabelId");
 
@@ -169,15 +206,33 @@ namespace OrgKeys.Migrations.Postgres.Migrations
                     b.Property<int>("OrganizationId")
                         .HasColumnType("integer");
 
+                    b.Property<string>("AllowedRoles")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("DefaultAllowedIps")
+                        .HasMaxLength(8192)
+                        .HasColumnType("character varying(8192)");
+
+                    b.Property<string>("DefaultRateLimits")
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)");
+
                     b.Property<int>("ExpiringNoticeDays")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("integer")
                         .HasDefaultValue(7);
 
+                    b.Property<long?>("MaxTtlSeconds")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("OnExposure")
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
+
+                    b.Property<bool>("RequireExpiry")
+                        .HasColumnType("boolean");
 
                     b.HasKey("OrganizationId");
 
@@ -578,6 +633,28 @@ namespace OrgKeys.Migrations.Postgres.Migrations
                     b.ToTable("Members");
                 });
 
+            modelBuilder.Entity("OrgKeys.Data.Entities.RateLimitWindow", b =>
+                {
+                    b.Property<int>("ApiKeyId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<long>("WindowStart")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Reserved")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("ApiKeyId", "Name", "WindowStart");
+
+                    b.HasIndex("WindowStart");
+
+                    b.ToTable("RateLimitWindows");
+                });
+
             modelBuilder.Entity("OrgKeys.Data.Entities.ServerKey", b =>
                 {
                     b.Property<int>("Id")
@@ -867,6 +944,16 @@ namespace OrgKeys.Migrations.Postgres.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
+                    b.HasOne("OrgKeys.Data.Entities.ApiKey", null)
+                        .WithMany()
+                        .HasForeignKey("RolledFromId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("OrgKeys.Data.Entities.ApiKey", null)
+                        .WithMany()
+                        .HasForeignKey("RolledToId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
                     b.HasOne("OrgKeys.Data.Entities.WhiteLabel", null)
                         .WithMany()
                         .HasForeignKey("WhiteLabelId")
@@ -995,6 +1082,15 @@ namespace OrgKeys.Migrations.Postgres.Migrations
                     b.Navigation("Organization");
 
                     b.Navigation("User");
+                });
+
+            modelBuilder.Entity("OrgKeys.Data.Entities.RateLimitWindow", b =>
+                {
+                    b.HasOne("OrgKeys.Data.Entities.ApiKey", null)
+                        .WithMany()
+                        .HasForeignKey("ApiKeyId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("OrgKeys.Data.Entities.Webhook", b =>

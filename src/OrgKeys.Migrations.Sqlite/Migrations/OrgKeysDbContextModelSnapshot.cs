@@ -40,6 +40,10 @@ namespace OrgKeys.Migrations.Sqlite.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("AllowedIps")
+                        .HasMaxLength(8192)
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime>("Created")
                         .HasColumnType("TEXT");
 
@@ -47,6 +51,22 @@ namespace OrgKeys.Migrations.Sqlite.Migrations
                         .HasColumnType("INTEGER");
 
                     b.Property<int?>("CreatedByUserId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("CreditsRefillAmount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("CreditsRefillDay")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CreditsRefillInterval")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("CreditsRefilledAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("CreditsRemaining")
                         .HasColumnType("INTEGER");
 
                     b.Property<DateTime?>("ExpiredNoticeAt")
@@ -83,6 +103,13 @@ namespace OrgKeys.Migrations.Sqlite.Migrations
                     b.Property<int>("OrganizationId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int?>("PendingGraceSeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RateLimits")
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime?>("RevokedAt")
                         .HasColumnType("TEXT");
 
@@ -90,6 +117,12 @@ namespace OrgKeys.Migrations.Sqlite.Migrations
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
+
+                    b.Property<int?>("RolledFromId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("RolledToId")
+                        .HasColumnType("INTEGER");
 
                     b.Property<int>("SecretVersion")
                         .HasColumnType("INTEGER");
@@ -109,6 +142,10 @@ namespace OrgKeys.Migrations.Sqlite.Migrations
                         .IsUnique();
 
                     b.HasIndex("OrganizationId");
+
+                    b.HasIndex("RolledFromId");
+
+                    b.HasIndex("RolledToId");
 
                     b.HasIndex("WhiteLabelId");
 
@@ -158,15 +195,33 @@ namespace OrgKeys.Migrations.Sqlite.Migrations
                     b.Property<int>("OrganizationId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("AllowedRoles")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DefaultAllowedIps")
+                        .HasMaxLength(8192)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DefaultRateLimits")
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("ExpiringNoticeDays")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER")
                         .HasDefaultValue(7);
 
+                    b.Property<long?>("MaxTtlSeconds")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("OnExposure")
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("RequireExpiry")
+                        .HasColumnType("INTEGER");
 
                     b.HasKey("OrganizationId");
 
@@ -553,6 +608,28 @@ namespace OrgKeys.Migrations.Sqlite.Migrations
                     b.ToTable("Members");
                 });
 
+            modelBuilder.Entity("OrgKeys.Data.Entities.RateLimitWindow", b =>
+                {
+                    b.Property<int>("ApiKeyId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("WindowStart")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Reserved")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("ApiKeyId", "Name", "WindowStart");
+
+                    b.HasIndex("WindowStart");
+
+                    b.ToTable("RateLimitWindows");
+                });
+
             modelBuilder.Entity("OrgKeys.Data.Entities.ServerKey", b =>
                 {
                     b.Property<int>("Id")
@@ -830,6 +907,16 @@ namespace OrgKeys.Migrations.Sqlite.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
+                    b.HasOne("OrgKeys.Data.Entities.ApiKey", null)
+                        .WithMany()
+                        .HasForeignKey("RolledFromId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("OrgKeys.Data.Entities.ApiKey", null)
+                        .WithMany()
+                        .HasForeignKey("RolledToId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
                     b.HasOne("OrgKeys.Data.Entities.WhiteLabel", null)
                         .WithMany()
                         .HasForeignKey("WhiteLabelId")
@@ -958,6 +1045,15 @@ namespace OrgKeys.Migrations.Sqlite.Migrations
                     b.Navigation("Organization");
 
                     b.Navigation("User");
+                });
+
+            modelBuilder.Entity("OrgKeys.Data.Entities.RateLimitWindow", b =>
+                {
+                    b.HasOne("OrgKeys.Data.Entities.ApiKey", null)
+                        .WithMany()
+                        .HasForeignKey("ApiKeyId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("OrgKeys.Data.Entities.Webhook", b =>

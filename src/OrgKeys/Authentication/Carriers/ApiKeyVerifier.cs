@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using OrgKeys.ApiKeys;
+using OrgKeys.ApiKeys.Rules;
 using OrgKeys.Authentication;
 using OrgKeys.Authentication.Caching;
 using OrgKeys.Data;
@@ -17,6 +18,9 @@ namespace OrgKeys.Authentication.Carriers;
 public sealed record VerifiedApiKey(int Id, int OrganizationId, OrganizationRole Role, DateTime? ExpiresAt, int? WhiteLabelId = null, int? CreatedByUserId = null)
     : Caller
 {
+    /// <summary>What the key must pass on each use besides being live: policy, allowlist, rate limits, credits.</summary>
+    public KeyRules Rules { get; init; } = KeyRules.None;
+
     public override string Subject { get; } = string.Create(CultureInfo.InvariantCulture, $"apikey:{Id}");
 
     public override string? OnBehalfOf { get; } = WhiteLabelId is not { } whiteLabelId ? null
@@ -133,13 +137,36 @@ public sealed class ApiKeyVerifier(ApiKeyHasher hasher, AuthCache cache, TimePro
     {
         var live = db.ApiKeys.AsNoTracking().Where(k => k.Organization.DeletedDate == null);
         var row = await (other is null ? live.Where(k => k.KeyHash == hash) : live.Where(k => k.KeyHash == hash || k.KeyHash == other))
-            .Select(k => new { k.Id, k.OrganizationId, k.Role, k.ExpiresAt, k.RevokedAt, k.KeyHash, k.WhiteLabelId, k.CreatedByUserId })
+            .Select(k => new
+            {
+                k.Id,
+                k.OrganizationId,
+                k.Role,
+                k.Created,
+                k.ExpiresAt,
+                k.RevokedAt,
+                k.KeyHash,
+                k.WhiteLabelId,
+                k.CreatedByUserId,
+                k.RateLimits,
+                k.AllowedIps,
+                k.CreditsRemaining,
+                Policy = db.ApiKeyPolicies.FirstOrDefault(p => p.OrganizationId == k.OrganizationId),
+            })
             .FirstOrDefaultAsync(cancellationToken);
         var byCurrent = row is not null && CryptographicOperations.FixedTimeEquals(row.KeyHash, hash);
         var byOther = row is not null && other is not null && CryptographicOperations.FixedTimeEquals(row.KeyHash, other);
-        return row is null || !(byCurrent || byOther)
-            ? (null, false)
-            : (new CachedApiKey(new VerifiedApiKey(row.Id, row.OrganizationId, row.Role, row.ExpiresAt, row.WhiteLabelId, row.CreatedByUserId), row.RevokedAt is not null), !byCurrent);
+        if (row is null || !(byCurrent || byOther))
+        {
+            return (null, false);
+        }
+
+        var blockedBy = ApiKeyPolicyRules.Violation(row.Policy, row.Role, row.Created, row.ExpiresAt);
+        var key = new VerifiedApiKey(row.Id, row.OrganizationId, row.Role, row.ExpiresAt, row.WhiteLabelId, row.CreatedByUserId)
+        {
+            Rules = KeyRules.From(row.RateLimits, row.AllowedIps, row.CreditsRemaining, blockedBy),
+        };
+        return (new CachedApiKey(key, row.RevokedAt is not null), !byCurrent);
     }
 
     /// <summary>
