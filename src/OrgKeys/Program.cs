@@ -3,6 +3,7 @@ using OrgKeys.Cli;
 using OrgKeys.Console;
 using OrgKeys.ForwardAuth;
 using OrgKeys.Infrastructure;
+using OrgKeys.KeyLimits;
 using OrgKeys.OAuth;
 using OrgKeys.Observability;
 using OrgKeys.Secrets;
@@ -42,6 +43,7 @@ app.UseForwardAuthFastPath();
 app.UseOAuthServer();
 app.UseCookieForgeryGuard();
 app.UseAuthentication();
+app.UseKeyGate();
 app.UseAuthorization();
 
 app.MapOrgKeysApi();

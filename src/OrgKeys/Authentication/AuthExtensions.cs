@@ -4,6 +4,7 @@ using OrgKeys.Authentication.Caching;
 using OrgKeys.Authentication.Carriers;
 using OrgKeys.Authorization;
 using OrgKeys.ForwardAuth;
+using OrgKeys.KeyLimits;
 using OrgKeys.Organizations;
 using OrgKeys.Secrets;
 
@@ -47,6 +48,6 @@ internal static class AuthExtensions
             .AddCredentialCarrier<JwtCookieCarrier>(AuthSchemes.JwtCookie)
             .AddCredentialCarrier<OAuth.OAuthBearerCarrier>(AuthSchemes.Bearer);
 
-        return services.AddForwardAuth().AddOrgKeysAuthorization();
+        return services.AddForwardAuth().AddKeyLimits().AddOrgKeysAuthorization();
     }
 }

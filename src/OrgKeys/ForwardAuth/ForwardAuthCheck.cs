@@ -63,13 +63,25 @@ public sealed class ForwardAuthCheck(AuthCache cache, TimeProvider time)
     }
 }
 
-/// <summary>What a check asks for in its query: an organization to act in, and a least role there.</summary>
-public readonly record struct CheckQuery(int? Organization, OrganizationRole? Role)
+/// <summary>What a check asks for in its query: an organization to act in, a least role there, and how many credits the request costs.</summary>
+public readonly record struct CheckQuery(int? Organization, OrganizationRole? Role, long Cost = 1)
 {
+    /// <summary>A check with no query: any organization, any role, one credit (<c>default</c> would cost none).</summary>
+    public static readonly CheckQuery None = new(null, null);
+
+    /// <summary>The most credits one check may spend.</summary>
+    public const long MaxCost = 1_000_000;
+
     /// <summary>Null, or why the query is a 400.</summary>
-    public static string? Parse(string? organization, string? role, out CheckQuery query)
+    public static string? Parse(string? organization, string? role, string? cost, out CheckQuery query)
     {
-        query = default;
+        query = None;
+        var spend = 1L;
+        if (cost is not null && !(long.TryParse(cost, NumberStyles.None, CultureInfo.InvariantCulture, out spend) && spend is >= 1 and <= MaxCost))
+        {
+            return $"'cost' must be a whole number of credits from 1 to {MaxCost}.";
+        }
+
         int? wantedOrganization = null;
         if (organization is not null)
         {
@@ -92,7 +104,7 @@ public readonly record struct CheckQuery(int? Organization, OrganizationRole? Ro
             wantedRole = parsed;
         }
 
-        query = new CheckQuery(wantedOrganization, wantedRole);
+        query = new CheckQuery(wantedOrganization, wantedRole, spend);
         return null;
     }
 

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using OrgKeys.Authentication;
 using OrgKeys.Authentication.Caching;
 using OrgKeys.Infrastructure;
@@ -22,7 +23,10 @@ public static class ForwardAuthEndpoints
             .WithDescription(
                 "OrgKeys extension. Verifies the x-api-key, x-jwt-token or jwt cookie of the request and answers 204 with " +
                 $"{OrganizationHeader}, {RoleHeader} and {SubjectHeader} (apikey:ID or user:ID), 401 when the credential is " +
-                "missing or invalid, or 403 when the 'organization' or 'role' query parameter asks for more than it has.")
+                "missing or invalid, or 403 when the 'organization' or 'role' query parameter asks for more than it has. " +
+                "A key's rules apply as to any request: 403 when its organization's key policy blocks it or its allowlist " +
+                "refuses the address, 429 with Retry-After and the RateLimit header fields over a rate limit or out of credits; " +
+                "'cost' (default 1) is how many credits the request spends.")
             .Produces<ApiError>(StatusCodes.Status401Unauthorized)
             .WithMetadata(ForwardAuthFastPath.Endpoint.Instance)
             .RequireAuthorization();
@@ -30,14 +34,13 @@ public static class ForwardAuthEndpoints
     }
 
     /// <param name="http">The request, signed in by any credential.</param>
-    /// <param name="organization">The organization the credential must act in.</param>
-    /// <param name="role">The least role it must hold there: guest, member or admin.</param>
+    /// <param name="parameters">The query: what the credential must give access to, and what the request costs.</param>
     /// <param name="lookup">Membership roles, through the auth cache.</param>
     /// <param name="check">The decision, shared with the fast path.</param>
     public static async Task<Results<NoContent, BadRequest<ApiError>, JsonHttpResult<ApiError>>> Check(
-        HttpContext http, string? organization, string? role, AccessLookup lookup, ForwardAuthCheck check)
+        HttpContext http, [AsParameters] CheckParameters parameters, AccessLookup lookup, ForwardAuthCheck check)
     {
-        if (CheckQuery.Parse(organization, role, out var query) is { } invalid)
+        if (CheckQuery.Parse(parameters.Organization, parameters.Role, parameters.Cost, out var query) is { } invalid)
         {
             return ApiResults.BadRequest(invalid);
         }
@@ -58,3 +61,11 @@ public static class ForwardAuthEndpoints
         return TypedResults.NoContent();
     }
 }
+
+/// <param name="Organization">The organization the credential must act in.</param>
+/// <param name="Role">The least role it must hold there: guest, member or admin.</param>
+/// <param name="Cost">The credits the request spends, 1 by default (the key gate spends them before the endpoint runs).</param>
+public readonly record struct CheckParameters(
+    [property: FromQuery(Name = "organization")] string? Organization,
+    [property: FromQuery(Name = "role")] string? Role,
+    [property: FromQuery(Name = "cost")] string? Cost);

@@ -1,5 +1,6 @@
 using OrgKeys.Authentication;
 using OrgKeys.Authentication.Carriers;
+using OrgKeys.KeyLimits;
 
 namespace OrgKeys.ForwardAuth;
 
@@ -15,7 +16,7 @@ namespace OrgKeys.ForwardAuth;
 /// handler and the flood guard, so those apply as to any request. The fast path and the endpoint are
 /// tested to answer every case alike; <c>OrgKeys:ForwardAuth:FastPath</c> false turns it off.
 /// </summary>
-internal sealed class ForwardAuthFastPath(CredentialCarriers carriers, CredentialRecorder recorder, ForwardAuthCheck check)
+internal sealed class ForwardAuthFastPath(CredentialCarriers carriers, CredentialRecorder recorder, ForwardAuthCheck check, KeyGate gate)
 {
     /// <summary>Marks the endpoint this path answers for.</summary>
     public sealed class Endpoint
@@ -35,9 +36,9 @@ internal sealed class ForwardAuthFastPath(CredentialCarriers carriers, Credentia
             return null;
         }
 
-        var query = default(CheckQuery);
+        var query = CheckQuery.None;
         if (http.Request.QueryString.HasValue
-            && CheckQuery.Parse(http.Request.Query["organization"], http.Request.Query["role"], out query) is not null)
+            && CheckQuery.Parse(http.Request.Query["organization"], http.Request.Query["role"], http.Request.Query["cost"], out query) is not null)
         {
             return null; // a 400, or a 401 if the credential is bad: the endpoint decides
         }
@@ -66,8 +67,34 @@ internal sealed class ForwardAuthFastPath(CredentialCarriers carriers, Credentia
         }
 
         recorder.Checked(carrier, verdict, http);
+        if (verdict.Caller is VerifiedApiKey key)
+        {
+            var pass = gate.PassAsync(key, http, query.Cost);
+            if (!pass.IsCompletedSuccessfully)
+            {
+                return AllowAfterAsync(pass, http, key, access);
+            }
+
+            if (pass.Result is { } refused)
+            {
+                return refused.WriteAsync(http);
+            }
+        }
+
         ForwardAuthCheck.Allow(http.Response, verdict.Caller!, access);
         return Task.CompletedTask;
+    }
+
+    /// <summary>The key's gate had to ask the database (a credit or rate limit reservation).</summary>
+    private static async Task AllowAfterAsync(ValueTask<GateRefusal?> pass, HttpContext http, VerifiedApiKey key, CallerAccess access)
+    {
+        if (await pass is { } refused)
+        {
+            await refused.WriteAsync(http);
+            return;
+        }
+
+        ForwardAuthCheck.Allow(http.Response, key, access);
     }
 }
 

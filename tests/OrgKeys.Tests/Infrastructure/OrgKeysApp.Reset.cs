@@ -6,6 +6,7 @@ using OrgKeys.ApiKeys;
 using OrgKeys.Authentication.Caching;
 using OrgKeys.Data;
 using OrgKeys.Data.Entities;
+using OrgKeys.KeyLimits;
 using OrgKeys.Throttling;
 
 namespace OrgKeys.Tests.Infrastructure;
@@ -57,6 +58,8 @@ public sealed partial class OrgKeysApp
         Forget(Services.GetRequiredService<LoginThrottle>());
         Forget(Services.GetRequiredService<CredentialFloodGuard>());
         Forget(Services.GetRequiredService<ApiKeyUsageTracker>());
+        Forget(Services.GetRequiredService<KeyRateLimiter>());
+        Forget(Services.GetRequiredService<CreditBank>());
     }
 
     /// <summary>Empties every dictionary a throttle or tracker keeps its counts in.</summary>

@@ -63,6 +63,28 @@ public sealed record CreditsSettings(long Remaining, long? RefillAmount, string?
         }
     }
 
+    /// <summary>The first refill boundary after <paramref name="now"/>, for a used-up key's <c>Retry-After</c>.</summary>
+    public static DateTime? NextRefill(string? interval, int? refillDay, DateTime now)
+    {
+        switch (interval)
+        {
+            case Daily:
+                return now.Date.AddDays(1);
+            case Monthly:
+                var day = refillDay ?? 1;
+                var thisMonth = OnDay(now.Year, now.Month, day);
+                if (thisMonth > now)
+                {
+                    return thisMonth;
+                }
+
+                var next = now.AddMonths(1);
+                return OnDay(next.Year, next.Month, day);
+            default:
+                return null;
+        }
+    }
+
     private static DateTime OnDay(int year, int month, int day) =>
         new(year, month, Math.Min(day, DateTime.DaysInMonth(year, month)), 0, 0, 0, DateTimeKind.Utc);
 }

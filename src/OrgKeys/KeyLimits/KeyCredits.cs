@@ -1,0 +1,109 @@
+namespace OrgKeys.KeyLimits;
+
+/// <summary>One key's credits on this node: the reservation in hand, the balance it came from, and whether the key is used up.</summary>
+internal sealed class KeyCredits
+{
+    private readonly Lock _lock = new();
+    private long _tokens;
+    private DateTime? _tag;
+    private DateTime _lastSpend;
+    private bool _mustCheck;
+
+    /// <summary>One reservation at a time for this key on this node.</summary>
+    public SemaphoreSlim Reserving { get; } = new(1, 1);
+
+    /// <summary>Set while the key is used up: until its next refill (<see cref="DateTime.MaxValue"/> without one).</summary>
+    public DateTime? UsedUpUntil { get; private set; }
+
+    public long Held
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _tokens;
+            }
+        }
+    }
+
+    public CreditVerdict TrySpend(long cost, DateTime now)
+    {
+        lock (_lock)
+        {
+            _lastSpend = now;
+            if (_mustCheck)
+            {
+                return CreditVerdict.NeedsReservation;
+            }
+
+            if (_tokens >= cost)
+            {
+                _tokens -= cost;
+                return CreditVerdict.Spent;
+            }
+
+            return UsedUpUntil is { } until && now < until ? CreditVerdict.UsedUp : CreditVerdict.NeedsReservation;
+        }
+    }
+
+    /// <summary>
+    /// How many to take from a balance of <paramref name="remaining"/> labelled <paramref name="tag"/>:
+    /// what a spend of <paramref name="cost"/> lacks, and up to a reservation more while plenty is left;
+    /// 0 when the balance cannot cover it. Credits held from another balance are dropped, never returned.
+    /// </summary>
+    public long PlanReservation(DateTime? tag, long cost, long remaining, long reservation)
+    {
+        lock (_lock)
+        {
+            if (_tag != tag)
+            {
+                _tokens = 0;
+            }
+
+            var need = cost - _tokens;
+            return need <= 0 ? 0 : remaining < need ? 0 : Math.Min(remaining, Math.Max(need, Math.Min(reservation, remaining / 8)));
+        }
+    }
+
+    /// <summary>
+    /// A reservation of <paramref name="taken"/> went through (possibly of none), leaving
+    /// <paramref name="left"/> in the database. Null when the spend can go ahead; else why not: the
+    /// key is used up (remembered until <paramref name="nextRefill"/>), or has less than the cost left.
+    /// </summary>
+    public CreditVerdict? Reserved(DateTime? tag, long taken, long left, long cost, DateTime? nextRefill)
+    {
+        lock (_lock)
+        {
+            _tag = tag;
+            _tokens += taken;
+            _mustCheck = false;
+            UsedUpUntil = _tokens + left == 0 ? nextRefill ?? DateTime.MaxValue : null;
+            return _tokens >= cost ? null : UsedUpUntil is null ? CreditVerdict.TooFew : CreditVerdict.UsedUp;
+        }
+    }
+
+    public void MustCheck()
+    {
+        lock (_lock)
+        {
+            _mustCheck = true;
+            UsedUpUntil = null;
+        }
+    }
+
+    /// <summary>Hands over what is held when the key has not been used since <paramref name="idleSince"/>.</summary>
+    public (long Amount, DateTime? Tag)? TakeBackIfIdle(DateTime idleSince)
+    {
+        lock (_lock)
+        {
+            if (_tokens == 0 || _lastSpend >= idleSince)
+            {
+                return null;
+            }
+
+            var held = (_tokens, _tag);
+            _tokens = 0;
+            return held;
+        }
+    }
+}
