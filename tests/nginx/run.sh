@@ -88,9 +88,27 @@ http {
       auth_request /_orgkeys;
       auth_request_set \$orgkeys_subject \$upstream_http_x_orgkeys_subject;
       auth_request_set \$orgkeys_role \$upstream_http_x_orgkeys_role;
+      # auth_request passes on 401 and 403 only; any other answer (a key's 429) becomes a 500, so the
+      # check's status and rate limit fields are kept and @orgkeys_refused answers with them.
+      auth_request_set \$orgkeys_status \$upstream_status;
+      auth_request_set \$orgkeys_retry_after \$upstream_http_retry_after;
+      auth_request_set \$orgkeys_ratelimit_policy \$upstream_http_ratelimit_policy;
+      auth_request_set \$orgkeys_ratelimit \$upstream_http_ratelimit;
+      error_page 500 = @orgkeys_refused;
       proxy_set_header X-OrgKeys-Subject \$orgkeys_subject;
       proxy_set_header X-OrgKeys-Role \$orgkeys_role;
       proxy_pass http://127.0.0.1:$upstream_port;
+    }
+
+    location @orgkeys_refused {
+      default_type application/json;
+      add_header Retry-After \$orgkeys_retry_after always;
+      add_header RateLimit-Policy \$orgkeys_ratelimit_policy always;
+      add_header RateLimit \$orgkeys_ratelimit always;
+      if (\$orgkeys_status = 429) {
+        return 429 '{"success":false,"error":"Too many requests for this API key."}';
+      }
+      return 500;
     }
 
     # The API itself, through nginx: the client's address goes in X-Forwarded-For.
@@ -204,6 +222,21 @@ child_key=$(curl -fs -H "x-api-key: $parent_key" -H 'Content-Type: application/j
 expect "a key minted by a key passes" 200 -H "x-api-key: $child_key"
 curl -fs -o /dev/null -X DELETE -H "x-api-key: $admin_key" "$orgkeys/v1/api/organizations/$org/apikeys/$parent_id"
 expect "once its parent is revoked, the minted key is stopped at once" 401 -H "x-api-key: $child_key"
+
+# --- issue 17: a key limited to 10 requests per second is refused at the 11th, through nginx -------
+read -r _ limited_key < <(add_key '{"name":"limited","role":"member","rateLimits":[{"name":"per-second","limit":10,"windowSeconds":1}]}')
+limited_urls=()
+for _ in $(seq 1 11); do limited_urls+=("$front/anything"); done
+sleep 1 # start in a window of its own
+curl -s -D "$work/limited-headers" -w '%{stderr}%{http_code}\n' -H "x-api-key: $limited_key" "${limited_urls[@]}" 2>"$work/limited-codes" >/dev/null
+limited_codes=$(tr '\n' ' ' <"$work/limited-codes")
+record "a key limited to 10/s: 10 requests pass and the 11th gets 429 ($limited_codes)" \
+  eval '[[ $(head -n 10 "$work/limited-codes" | grep -c "^200$") == 10 && $(tail -n 1 "$work/limited-codes") == 429 ]]'
+last_headers() { tr -d '\r' <"$work/limited-headers" | awk '/^HTTP\//{block=""} {block = block $0 "\n"} END {printf "%s", block}'; }
+record "the 429 carries Retry-After and the RateLimit fields ($(last_headers | grep -iE '^(retry-after|ratelimit)' | tr '\n' ' '))" \
+  eval 'last_headers | grep -qiE "^retry-after: [0-9]+$" && last_headers | grep -qiE "^ratelimit-policy: \"per-second\";q=10;w=1$" && last_headers | grep -qiE "^ratelimit: \"per-second\";r=0;t=[0-9]+$"'
+sleep 2
+expect "two seconds later the limited key passes again" 200 -H "x-api-key: $limited_key"
 
 # --- a framework 413 says what is wrong -----------------------------------------------------------
 big=$(head -c 70000 /dev/zero | tr '\0' a)
