@@ -79,6 +79,19 @@ oauth_token() { # oauth_token: sets bearer, a client-credentials access token ac
   [[ -n $bearer && $bearer != null ]] || die "could not get an OAuth access token"
 }
 
+limited_keys() { # limited_keys: sets limited_key (two rate limits it never reaches, and credits) and refused_key (over its limit after one request)
+  add_bench_key() {
+    curl -fs -H "x-api-key: $admin_key" -H 'Content-Type: application/json' -d "$1" \
+      "$base_url/v1/api/organizations/$org/apikeys" | jq -r .apiKey
+  }
+  limited_key=$(add_bench_key '{"name":"bench-limited","role":"admin","credits":{"remaining":1000000000000},
+    "rateLimits":[{"name":"second","limit":1000000,"windowSeconds":1},{"name":"ten-seconds","limit":1000000,"windowSeconds":10}]}')
+  refused_key=$(add_bench_key '{"name":"bench-refused","role":"admin","rateLimits":[{"name":"daily","limit":1,"windowSeconds":86400}]}')
+  [[ $limited_key == ei_* && $refused_key == ei_* ]] || die "could not create the keys with limits"
+  [[ $(curl -s -o /dev/null -w '%{http_code}' -H "x-api-key: $refused_key" "$base_url/v1/auth/check") == 204 ]] || die "the refused key's first check failed"
+  [[ $(curl -s -o /dev/null -w '%{http_code}' -H "x-api-key: $refused_key" "$base_url/v1/auth/check") == 429 ]] || die "the refused key is not refused"
+}
+
 write_made_up_keys() { # write_made_up_keys FILE: 1,000 well-formed keys (valid checksum) that no one holds
   node -e '
     const { crc32 } = require("node:zlib"), { randomBytes } = require("node:crypto");

@@ -98,6 +98,30 @@ scenario() { # scenario LABEL
   # The organization's own admin key is one more row and one more entry; at most 8 requests were in flight.
   check "$label: no more key rows than acknowledged plus in flight" "$( ((rows >= acked && rows <= acked + 8)) && echo yes || echo no)" "$rows rows, $acked acknowledged"
   check "$label: every key row has its audit entry, and no entry lacks its key" "$( ((audited == rows + 1)) && echo yes || echo no)" "$audited entries, $rows rows"
+
+  # Issue 17: SIGKILL while 8 clients spend a key's 2,000 credits. Credits are subtracted in the database
+  # before a node spends them, in reservations of at most an eighth of what is left (and 1,000), taken
+  # ahead when a quarter of the last is left: a node holds at most a quarter of the balance, which is
+  # all a crash can lose (plus the 8 requests in flight), and no credit is granted that the key did not have.
+  local metered spent left
+  metered=$(curl -s "$base/v1/api/organizations/1/apikeys" -H "x-api-key: $admin_key" -H 'content-type: application/json' \
+    -d '{"name":"metered","role":"member","credits":{"remaining":2000}}' | sed -n 's/.*"apiKey":"\([^"]*\)".*/\1/p')
+  export metered
+  seq 1 4000 | xargs -P 8 -I{} bash -c 'curl -s --max-time 10 -o /dev/null -w "%{http_code}\n" -H "x-api-key: $metered" "$base/v1/auth/check" || echo 000' \
+    >"$run/spends" 2>/dev/null &
+  burst=$!
+  sleep 1.5
+  kill -9 "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=
+  wait "$burst" || true
+  spent=$(grep -c '^204$' "$run/spends" || true)
+  start_server || { check "$label: restarts after the kill during spending" no; return; }
+  left=$(curl -s "$base/v1/api/organizations/1/apikeys" -H "x-api-key: $admin_key" \
+    | jq '[.apiKeys[] | select(.name == "metered") | .credits.remaining][0] // -1')
+  check "$label: credits spent before the kill ($spent) were being spent" "$( ((spent > 0 && spent < 2000)) && echo yes || echo no)"
+  check "$label: after the kill no credit was granted extra: $spent spent + $left left <= 2000" \
+    "$( ((left >= 0 && spent + left <= 2000)) && echo yes || echo no)"
+  check "$label: the kill lost at most what the node held (a quarter, 500) plus the 8 in flight: $((2000 - spent - left)) lost" \
+    "$( ((left >= 0 && 2000 - spent - left <= 508)) && echo yes || echo no)"
   kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=
 }
 

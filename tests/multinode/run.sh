@@ -260,6 +260,43 @@ stopped_on_a() {
 }
 check "its keys stop on A within one second" stopped_on_a
 
+# Issue 17: a key's rate limit and credits hold across both nodes. Each node spends only shares it
+# reserved in the database: together they never admit more than the limit, and refuse early by at most
+# the shares the other node holds (limit / 20 each, so 5 of 100 here).
+limits_json=$(OrgKeys__DataDirectory=$work/a "$bin" organizations create --name Limits --admin alice --json </dev/null | tail -n 1)
+limits_org=$(jq -r .id <<<"$limits_json") limits_admin=$(jq -r .apiKey <<<"$limits_json")
+add_limited() { # add_limited JSON: the new key's id and secret
+  curl -fs -H "x-api-key: $limits_admin" -H 'Content-Type: application/json' -d "$1" \
+    "$a/v1/api/organizations/$limits_org/apikeys" | jq -r '"\(.id) \(.apiKey)"'
+}
+burst_both() { # burst_both KEY FILE: 500 checks on each node at once, 20 at a time each; their status codes into FILE
+  local urls_a=() urls_b=() on_a on_b
+  for _ in $(seq 1 500); do urls_a+=("$a/v1/auth/check"); urls_b+=("$b/v1/auth/check"); done
+  # -o applies to one URL only: the bodies go to /dev/null, the codes to stderr.
+  curl -s --no-progress-meter --parallel --parallel-max 20 -w '%{stderr}%{http_code}\n' -H "x-api-key: $1" "${urls_a[@]}" >/dev/null 2>"$2.a" &
+  on_a=$!
+  curl -s --no-progress-meter --parallel --parallel-max 20 -w '%{stderr}%{http_code}\n' -H "x-api-key: $1" "${urls_b[@]}" >/dev/null 2>"$2.b" &
+  on_b=$!
+  wait "$on_a" "$on_b" # not the nodes, which run in the background too
+  cat "$2.a" "$2.b" >"$2"
+}
+read -r _ limited_key < <(add_limited '{"name":"limited","role":"member","rateLimits":[{"name":"hourly","limit":100,"windowSeconds":3600}]}')
+burst_both "$limited_key" "$work/limited-codes"
+limited_admitted=$(grep -c '^204$' "$work/limited-codes" || true)
+limited_refused=$(grep -c '^429$' "$work/limited-codes" || true)
+within_limit() { ((limited_admitted + limited_refused == 1000 && limited_admitted <= 100 && limited_admitted >= 90)); }
+check "1,000 checks on two nodes against a limit of 100: $limited_admitted admitted (90 to 100), $limited_refused refused with 429 ($(sort "$work/limited-codes" | uniq -c | tr -s ' \n' ' '))" within_limit
+
+read -r credits_id credits_key < <(add_limited '{"name":"metered","role":"member","credits":{"remaining":300}}')
+burst_both "$credits_key" "$work/credit-codes"
+credits_admitted=$(grep -c '^204$' "$work/credit-codes" || true)
+never_over() { ((credits_admitted <= 300)); }
+check "1,000 checks on two nodes against 300 credits: $credits_admitted admitted, never more than 300" never_over
+sleep 3 # each node gives back what it holds once the key has been idle for 2 s
+credits_left=$(sql "SELECT \"CreditsRemaining\" FROM \"ApiKeys\" WHERE \"Id\" = $credits_id")
+all_accounted() { ((credits_admitted + credits_left == 300)); }
+check "once idle, every credit is accounted for: $credits_admitted spent + $credits_left left = 300" all_accounted
+
 # Observability: Prometheus metrics for this machine only, JSON logs on request.
 scrape_a() { curl -fs "$a/metrics" >"$work/a.metrics"; }
 counted_on_a() {

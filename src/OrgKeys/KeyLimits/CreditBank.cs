@@ -24,7 +24,7 @@ internal enum CreditVerdict
 /// (<see cref="KeyLimitOptions.CreditReservation"/>). A node gives back what it holds when the key
 /// goes idle and when it stops. Refills happen lazily, at the first reservation after a boundary.
 /// </summary>
-public sealed class CreditBank(IDbContextFactory<OrgKeysDbContext> contexts, IOptions<KeyLimitOptions> options, TimeProvider time)
+public sealed class CreditBank(IDbContextFactory<OrgKeysDbContext> contexts, IOptions<KeyLimitOptions> options, TimeProvider time, ILogger<CreditBank> logger)
 {
     private readonly ConcurrentDictionary<int, KeyCredits> _keys = new();
     private readonly long _reservation = Math.Max(1, options.Value.CreditReservation);
@@ -32,7 +32,43 @@ public sealed class CreditBank(IDbContextFactory<OrgKeysDbContext> contexts, IOp
     internal CreditVerdict TrySpend(int keyId, long cost)
     {
         var credits = _keys.GetOrAdd(keyId, static _ => new KeyCredits());
-        return credits.TrySpend(cost, time.GetUtcNow().UtcDateTime);
+        var verdict = credits.TrySpend(cost, time.GetUtcNow().UtcDateTime, out var topUp);
+        if (topUp)
+        {
+            _ = Task.Run(() => TopUpAsync(keyId, credits));
+        }
+
+        return verdict;
+    }
+
+    /// <summary>Reserves more before the reservation in hand runs out, off the request's path.</summary>
+    private async Task TopUpAsync(int keyId, KeyCredits credits)
+    {
+        try
+        {
+            await credits.Reserving.WaitAsync();
+            try
+            {
+                if (credits.StillLow)
+                {
+                    await using var db = await contexts.CreateDbContextAsync();
+                    await ReserveAsync(db, keyId, credits, credits.Held + 1, time.GetUtcNow().UtcDateTime, CancellationToken.None);
+                }
+            }
+            finally
+            {
+                credits.Reserving.Release();
+            }
+        }
+        catch (Exception e) when (e is DbUpdateException or InvalidOperationException or System.Data.Common.DbException)
+        {
+            // A request that finds the reservation empty reserves for itself.
+            logger.LogWarning(e, "Could not reserve credits ahead for API key {ApiKeyId}", keyId);
+        }
+        finally
+        {
+            credits.ToppedUp();
+        }
     }
 
     /// <summary>
@@ -49,7 +85,7 @@ public sealed class CreditBank(IDbContextFactory<OrgKeysDbContext> contexts, IOp
             for (var attempt = 0; attempt < 16; attempt++)
             {
                 var now = time.GetUtcNow().UtcDateTime;
-                if (credits.TrySpend(cost, now) is var quick && quick != CreditVerdict.NeedsReservation)
+                if (credits.TrySpend(cost, now, out _) is var quick && quick != CreditVerdict.NeedsReservation)
                 {
                     return (quick, credits.UsedUpUntil);
                 }

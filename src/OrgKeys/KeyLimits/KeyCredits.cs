@@ -8,6 +8,8 @@ internal sealed class KeyCredits
     private DateTime? _tag;
     private DateTime _lastSpend;
     private bool _mustCheck;
+    private long _lastTake;
+    private bool _toppingUp;
 
     /// <summary>One reservation at a time for this key on this node.</summary>
     public SemaphoreSlim Reserving { get; } = new(1, 1);
@@ -26,11 +28,15 @@ internal sealed class KeyCredits
         }
     }
 
-    public CreditVerdict TrySpend(long cost, DateTime now)
+    /// <param name="cost">Credits to spend.</param>
+    /// <param name="now">Now.</param>
+    /// <param name="topUp">Set when this spend left less than a quarter of the last reservation: the caller reserves more in the background, so requests seldom wait for the database.</param>
+    public CreditVerdict TrySpend(long cost, DateTime now, out bool topUp)
     {
         lock (_lock)
         {
             _lastSpend = now;
+            topUp = false;
             if (_mustCheck)
             {
                 return CreditVerdict.NeedsReservation;
@@ -39,6 +45,8 @@ internal sealed class KeyCredits
             if (_tokens >= cost)
             {
                 _tokens -= cost;
+                topUp = !_toppingUp && _lastTake > 4 && _tokens < _lastTake / 4;
+                _toppingUp |= topUp;
                 return CreditVerdict.Spent;
             }
 
@@ -77,8 +85,30 @@ internal sealed class KeyCredits
             _tag = tag;
             _tokens += taken;
             _mustCheck = false;
+            _lastTake = taken > 0 ? taken : _lastTake;
             UsedUpUntil = _tokens + left == 0 ? nextRefill ?? DateTime.MaxValue : null;
             return _tokens >= cost ? null : UsedUpUntil is null ? CreditVerdict.TooFew : CreditVerdict.UsedUp;
+        }
+    }
+
+    /// <summary>The background reservation <see cref="TrySpend"/> asked for is over, whatever its outcome.</summary>
+    public void ToppedUp()
+    {
+        lock (_lock)
+        {
+            _toppingUp = false;
+        }
+    }
+
+    /// <summary>Whether a background reservation should still go ahead: nothing changed meanwhile that calls for a check instead.</summary>
+    public bool StillLow
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return !_mustCheck && UsedUpUntil is null && _tokens < _lastTake / 4;
+            }
         }
     }
 

@@ -6,10 +6,11 @@ public sealed class KeyLimitOptions
     public const string Section = "OrgKeys:KeyLimits";
 
     /// <summary>
-    /// The most credits a node reserves at once (default 100): what a crash of that node can lose
-    /// at most, and never more than was left. A node takes less when few are left.
+    /// The most credits a node reserves at once (default 1,000), and never more than an eighth of what
+    /// was left: what a crash of that node can lose at most. Each reservation is a database write, so
+    /// this is also what keeps a busy key's spending from costing a write per request.
     /// </summary>
-    public int CreditReservation { get; set; } = 100;
+    public int CreditReservation { get; set; } = 1000;
 
     /// <summary>
     /// On several nodes (PostgreSQL), a node reserves a rate limit's window in shares of
