@@ -59,6 +59,8 @@ public class ApiKey
     public int? CreditsRefillDay { get; set; }
     /// <summary>The refill boundary the credits were last refilled at (or the key created at).</summary>
     public DateTime? CreditsRefilledAt { get; set; }
+    /// <summary>When <c>apikey.rate_limited</c> was last raised: at most once a minute per key, cluster-wide.</summary>
+    public DateTime? RateLimitedNoticeAt { get; set; }
 
     public Organization Organization { get; set; } = null!;
     public User? CreatedByUser { get; set; }

@@ -115,6 +115,9 @@ namespace OrgKeys.Migrations.Postgres.Migrations
                     b.Property<int?>("PendingGraceSeconds")
                         .HasColumnType("integer");
 
+                    b.Property<DateTime?>("RateLimitedNoticeAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("RateLimits")
                         .HasMaxLength(2048)
                         .HasColumnType("character varying(2048)");

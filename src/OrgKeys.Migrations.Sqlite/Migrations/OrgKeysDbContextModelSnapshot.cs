@@ -106,6 +106,9 @@ namespace OrgKeys.Migrations.Sqlite.Migrations
                     b.Property<int?>("PendingGraceSeconds")
                         .HasColumnType("INTEGER");
 
+                    b.Property<DateTime?>("RateLimitedNoticeAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("RateLimits")
                         .HasMaxLength(2048)
                         .HasColumnType("TEXT");

@@ -10,7 +10,7 @@ namespace OrgKeys.KeyLimits;
 /// (429) and its credits (429). A key with none of these pays one reference compare. An admitted
 /// request with rate limits carries the <c>RateLimit-Policy</c> and <c>RateLimit</c> headers.
 /// </summary>
-public sealed class KeyGate(KeyRateLimiter limiter, CreditBank credits, TimeProvider time)
+public sealed class KeyGate(KeyRateLimiter limiter, CreditBank credits, RateLimitedEvents events, TimeProvider time)
 {
     public const string UsedUp = "This API key's usage credits are used up.";
     public const string TooFew = "This API key has fewer usage credits left than this request costs.";
@@ -44,6 +44,7 @@ public sealed class KeyGate(KeyRateLimiter limiter, CreditBank credits, TimeProv
 
             if (Refusal(decision, http, nowMs) is { } refused)
             {
+                events.Refused(key.Id, key.OrganizationId, decision.Limits.Rules[decision.Refused].Name);
                 return new(refused);
             }
         }
@@ -56,6 +57,7 @@ public sealed class KeyGate(KeyRateLimiter limiter, CreditBank credits, TimeProv
         var decision = await limiter.AdmitAsync(key, http.RequestAborted);
         if (Refusal(decision, http, time.GetUtcNow().ToUnixTimeMilliseconds()) is { } refused)
         {
+            events.Refused(key.Id, key.OrganizationId, decision.Limits.Rules[decision.Refused].Name);
             return refused;
         }
 

@@ -18,6 +18,8 @@ public static class KeyLimitsSetup
         services.AddSingleton<CreditBank>();
         services.AddSingleton<KeyGate>();
         services.AddHostedService<KeyLimitsHousekeeping>();
+        services.AddSingleton<RateLimitedEvents>();
+        services.AddHostedService(s => s.GetRequiredService<RateLimitedEvents>());
         return services;
     }
 

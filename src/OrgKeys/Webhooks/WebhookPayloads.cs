@@ -38,6 +38,9 @@ public static class WebhookPayloads
             case "apikey.expiring" or "apikey.expired":
                 data["expiresAt"] = entry.Detail;
                 break;
+            case "apikey.rate_limited":
+                data["limit"] = entry.Detail;
+                break;
             case "oauth_client.created" or "oauth_client.deleted" or "oauth_client.secret_rotated":
                 data["clientId"] = entry.Detail;
                 break;

@@ -60,6 +60,7 @@ public sealed partial class OrgKeysApp
         Forget(Services.GetRequiredService<ApiKeyUsageTracker>());
         Forget(Services.GetRequiredService<KeyRateLimiter>());
         Forget(Services.GetRequiredService<CreditBank>());
+        Forget(Services.GetRequiredService<RateLimitedEvents>());
     }
 
     /// <summary>Empties every dictionary a throttle or tracker keeps its counts in.</summary>

@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.EntityFrameworkCore;
 using OrgKeys.Tests.HotPath;
 using OrgKeys.Tests.Infrastructure;
 
@@ -138,5 +139,42 @@ public class RateLimitTests(SharedApp shared) : IClassFixture<SharedApp>, IAsync
             Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
             Assert.False(response.Headers.Contains("RateLimit"));
         }
+    }
+
+    [Fact]
+    public async Task ARefusedKey_RaisesApikeyRateLimited_AtMostOnceAMinute_ThroughTheOutbox()
+    {
+        var (id, key) = await _alice.AddKeyAsync(_org, new { name = "limited", role = "admin" });
+        await _app.SetRulesAsync(id, rateLimits: """[{"name":"hourly","limit":1,"windowSeconds":3600}]""");
+        using var client = _app.ClientWithKey(key);
+        Assert.Equal(HttpStatusCode.NoContent, (await client.GetAsync("/v1/auth/check")).StatusCode);
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Equal(HttpStatusCode.TooManyRequests, (await client.GetAsync($"/v1/api/organizations/{_org}")).StatusCode);
+        }
+
+        await WaitForEventsAsync(1);
+        _app.Time.Advance(TimeSpan.FromSeconds(30));
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await client.GetAsync("/v1/auth/check")).StatusCode);
+        _app.Time.Advance(TimeSpan.FromSeconds(31));
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await client.GetAsync("/v1/auth/check")).StatusCode);
+        await WaitForEventsAsync(2);
+        var detail = await _app.WithDbAsync(db => db.AuditEntries.Where(e => e.Action == "apikey.rate_limited").Select(e => e.Detail).FirstAsync());
+        Assert.Equal("hourly", detail);
+    }
+
+    /// <summary>Waits up to 5 s for exactly <paramref name="count"/> events (audit entries with their outbox rows), then 200 ms more to see no extra.</summary>
+    private async Task WaitForEventsAsync(int count)
+    {
+        async Task<(int Audited, int Staged)> CountAsync() => await _app.WithDbAsync(async db => (
+            await db.AuditEntries.CountAsync(e => e.Action == "apikey.rate_limited"),
+            await db.WebhookEvents.CountAsync(e => e.Type == "apikey.rate_limited")));
+        for (var i = 0; i < 50 && (await CountAsync()).Audited < count; i++)
+        {
+            await Task.Delay(100);
+        }
+
+        await Task.Delay(200);
+        Assert.Equal((count, count), await CountAsync());
     }
 }
