@@ -20,6 +20,7 @@ public static class ApiKeyEndpoints
             .CountsConflictAsRefusedCredential();
         group.MapGet("", ListOrganizationApiKeys).WithName("listOrganizationApiKeys").WithSummary("Get API keys");
         group.MapDelete("/{apiKeyId:int}", RevokeOrganizationApiKey).WithName("revokeOrganizationApiKey").WithSummary("Revoke API key");
+        group.MapApiKeyLifecycle();
         return organization;
     }
 

@@ -8,9 +8,19 @@ namespace OrgKeys.ApiKeys;
 /// Body of <c>setOrganizationApiKeyPolicy</c>: the fields given are set, the others kept. The full
 /// key policy's fields are cleared by <c>null</c>, so they are bound as <see cref="JsonElement"/>.
 /// </summary>
-public sealed record SetApiKeyPolicyRequest(
-    string? OnExposure, int? ExpiringNoticeDays, JsonElement MaxTtlSeconds = default, JsonElement RequireExpiry = default,
-    JsonElement AllowedRoles = default, JsonElement DefaultRateLimits = default, JsonElement DefaultAllowedIps = default);
+public sealed record SetApiKeyPolicyRequest(string? OnExposure, int? ExpiringNoticeDays)
+{
+    // Properties, not constructor parameters: the OpenAPI generator cannot write an undefined JsonElement as a default value.
+    public JsonElement MaxTtlSeconds { get; init; }
+
+    public JsonElement RequireExpiry { get; init; }
+
+    public JsonElement AllowedRoles { get; init; }
+
+    public JsonElement DefaultRateLimits { get; init; }
+
+    public JsonElement DefaultAllowedIps { get; init; }
+}
 
 /// <summary>The key roles a policy may allow, in their canonical order.</summary>
 internal static class PolicyRoles

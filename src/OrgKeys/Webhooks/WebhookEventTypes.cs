@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using OrgKeys.ApiKeys;
 using OrgKeys.Audit;
 using OrgKeys.OAuth;
 
@@ -23,10 +24,11 @@ public static class WebhookEventTypes
         [OAuthClientService.ActionRotate] = "oauth_client.secret_rotated",
         [KeyExpiryEvents.ActionExpiring] = "apikey.expiring",
         [KeyExpiryEvents.ActionExpired] = "apikey.expired",
+        [ApiKeyLifecycle.ActionRoll] = "apikey.rolled",
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>Accepted in a subscription now; they fire once key lifecycle (issue 17) raises them.</summary>
-    private static readonly string[] NotYetRaised = ["apikey.rolled", "apikey.rate_limited", "apikey.credits_low"];
+    private static readonly string[] NotYetRaised = ["apikey.rate_limited", "apikey.credits_low"];
 
     public static readonly FrozenSet<string> All = ByAuditAction.Values.Concat(NotYetRaised).Append(Test).ToFrozenSet(StringComparer.Ordinal);
 
