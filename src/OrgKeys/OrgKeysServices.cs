@@ -49,6 +49,7 @@ internal static class OrgKeysServices
         services.AddScoped<InvitationService>();
         services.AddScoped<ApiKeyService>();
         services.AddScoped<ApiKeyListing>();
+        services.AddScoped<ApiKeyLifecycle>();
         services.AddScoped<WhiteLabelService>();
         services.AddSecretScanning();
         services.AddWebhooks();

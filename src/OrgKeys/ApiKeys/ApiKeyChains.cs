@@ -47,6 +47,32 @@ public static class ApiKeyChains
     }
 
     /// <summary>
+    /// Inside the caller's transaction, after <paramref name="rootId"/>'s expiry moved earlier (a roll's
+    /// grace): every live descendant that would outlive <paramref name="notAfter"/> now expires then.
+    /// Returns their ids to publish.
+    /// </summary>
+    public static async Task<List<int>> ClampDescendantsAsync(OrgKeysDbContext db, int rootId, DateTime notAfter, CancellationToken cancellationToken)
+    {
+        var descendants = new List<int>();
+        List<int> frontier = [rootId];
+        while (frontier.Count > 0)
+        {
+            frontier = await db.ApiKeys.Where(k => k.CreatedByApiKeyId != null && frontier.Contains(k.CreatedByApiKeyId.Value) && !descendants.Contains(k.Id))
+                .Select(k => k.Id).ToListAsync(cancellationToken);
+            descendants.AddRange(frontier);
+        }
+
+        var outliving = db.ApiKeys.Where(k => descendants.Contains(k.Id) && k.RevokedAt == null && (k.ExpiresAt == null || k.ExpiresAt > notAfter));
+        var ids = descendants.Count == 0 ? [] : await outliving.Select(k => k.Id).ToListAsync(cancellationToken);
+        if (ids.Count > 0)
+        {
+            await db.ApiKeys.Where(k => ids.Contains(k.Id)).ExecuteUpdateAsync(s => s.SetProperty(k => k.ExpiresAt, notAfter), cancellationToken);
+        }
+
+        return ids;
+    }
+
+    /// <summary>
     /// Inside the caller's transaction: revokes the keys among <paramref name="ids"/> that are not revoked
     /// yet, and returns them with their organizations. On PostgreSQL their rows are locked first, so a
     /// revocation that commits meanwhile leaves its key out; SQLite's transaction holds the write lock.

@@ -1,7 +1,15 @@
+using System.Text.Json.Serialization;
+using OrgKeys.ApiKeys.Rules;
+
 namespace OrgKeys.ApiKeys;
 
-/// <summary>Body of <c>addOrganizationApiKey</c>. Fields are nullable so a missing one gets a message that names it.</summary>
-public sealed record AddOrganizationApiKeyRequest(string? Name, string? ApiKey, string? Role, long? Ttl);
+/// <summary>
+/// Body of <c>addOrganizationApiKey</c>. Fields are nullable so a missing one gets a message that names it.
+/// <c>rateLimits</c>, <c>credits</c> and <c>allowedIps</c> are OrgKeys extensions.
+/// </summary>
+public sealed record AddOrganizationApiKeyRequest(
+    string? Name, string? ApiKey, string? Role, long? Ttl,
+    IReadOnlyList<RateLimitInput?>? RateLimits = null, CreditsInput? Credits = null, IReadOnlyList<string?>? AllowedIps = null);
 
 public sealed record AddApiKeyResponse(int Id, string ApiKey)
 {
@@ -27,7 +35,33 @@ public sealed record OrganizationApiKey(
 {
     /// <summary>OrgKeys extension: where the key was reported seen in public, and what was done.</summary>
     public IReadOnlyList<ApiKeyExposureView> Exposures { get; init; } = [];
+
+    /// <summary>OrgKeys extension: the key this one replaced by a roll.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? RolledFrom { get; init; }
+
+    /// <summary>OrgKeys extension: the key that replaced this one by a roll.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? RolledTo { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<RateLimitRule>? RateLimits { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public ApiKeyCreditsView? Credits { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? AllowedIps { get; init; }
+
+    /// <summary>OrgKeys extension: the organization key policy rule the key breaks; it is refused until the policy is relaxed.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? BlockedBy { get; init; }
 }
+
+/// <summary>OrgKeys extension: a key's usage credits, as <c>credits</c> sets them.</summary>
+public sealed record ApiKeyCreditsView(long Remaining, ApiKeyCreditsRefillView? Refill);
+
+public sealed record ApiKeyCreditsRefillView(long Amount, string Interval, int? RefillDay);
 
 /// <summary>OrgKeys extension: the key of the same organization that minted this one.</summary>
 public sealed record ApiKeyReference(int Id, string Name);

@@ -20,6 +20,7 @@ public static class ApiKeyEndpoints
             .CountsConflictAsRefusedCredential();
         group.MapGet("", ListOrganizationApiKeys).WithName("listOrganizationApiKeys").WithSummary("Get API keys");
         group.MapDelete("/{apiKeyId:int}", RevokeOrganizationApiKey).WithName("revokeOrganizationApiKey").WithSummary("Revoke API key");
+        group.MapApiKeyLifecycle();
         return organization;
     }
 
@@ -37,12 +38,13 @@ public static class ApiKeyEndpoints
             return ApiResults.Forbidden(refusal);
         }
 
-        var (outcome, id, secret) = await keys.CreateAsync(access.OrganizationId, newKey, access.Actor, cancellationToken);
-        return outcome switch
+        var created = await keys.CreateAsync(access.OrganizationId, newKey, access.Actor, cancellationToken);
+        return created.Outcome switch
         {
             CreateKeyOutcome.Conflict => ApiResults.Conflict(ApiKeyResults.InUse),
             CreateKeyOutcome.ChainRevoked => ApiResults.Unauthorized(ApiKeyResults.ChainRevoked),
-            _ => TypedResults.Ok(new AddApiKeyResponse(id, secret)),
+            CreateKeyOutcome.PolicyViolation => ApiResults.BadRequest(created.Error!),
+            _ => TypedResults.Ok(new AddApiKeyResponse(created.Id, created.Secret)),
         };
     }
 

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using OrgKeys.ApiKeys.Rules;
 using OrgKeys.Data;
 using OrgKeys.Data.Entities;
 using OrgKeys.Organizations;
@@ -25,6 +26,15 @@ public sealed class ApiKeyListing(OrgKeysDbContext db, ApiKeyUsageTracker usage,
                 k.ExpiresAt,
                 k.LastUsedAt,
                 k.LastUsedIp,
+                k.RolledFromId,
+                k.RolledToId,
+                k.RateLimits,
+                k.AllowedIps,
+                k.CreditsRemaining,
+                k.CreditsRefillAmount,
+                k.CreditsRefillInterval,
+                k.CreditsRefillDay,
+                k.CreditsRefilledAt,
                 Creator = k.CreatedByUser == null ? null : new ApiKeyCreator(k.CreatedByUser.Id, k.CreatedByUser.Name, k.CreatedByUser.Username, null),
                 // Only a parent of the same organization: a white label's own keys stay out of sight.
                 Parent = db.ApiKeys.Where(p => p.Id == k.CreatedByApiKeyId && p.OrganizationId == k.OrganizationId)
@@ -40,13 +50,23 @@ public sealed class ApiKeyListing(OrgKeysDbContext db, ApiKeyUsageTracker usage,
             .Select(e => new { e.ApiKeyId, View = new ApiKeyExposureView(e.Source, e.Url, e.ReportedAt, e.Action) })
             .ToListAsync(cancellationToken);
         var byKey = exposures.ToLookup(e => e.ApiKeyId, e => e.View);
+        var policy = await db.ApiKeyPolicies.AsNoTracking().FirstOrDefaultAsync(p => p.OrganizationId == scope.OrganizationId, cancellationToken);
         return rows.ConvertAll(k =>
         {
             var used = usage.Pending(k.Id) ?? (k.LastUsedAt is { } at ? new KeyUsage(at, k.LastUsedIp) : null);
+            var refill = k.CreditsRefillAmount is { } amount ? new ApiKeyCreditsRefillView(amount, k.CreditsRefillInterval!, k.CreditsRefillDay) : null;
+            // A refill boundary passed since the last refill: the gate refills at the key's next use; show what it will have.
+            var refilled = refill is not null && CreditsSettings.LastRefill(k.CreditsRefillInterval, k.CreditsRefillDay, now) > k.CreditsRefilledAt;
             return new OrganizationApiKey(k.Id, k.Hint, k.Name, k.Created, OrganizationRoles.Name(k.Role), false, k.Creator,
                 used is null ? null : new ApiKeyLastUsed(used.Date, used.IpAddress), k.ExpiresAt, k.Parent)
             {
                 Exposures = [.. byKey[k.Id]],
+                RolledFrom = k.RolledFromId,
+                RolledTo = k.RolledToId,
+                RateLimits = k.RateLimits is null ? null : RateLimitRules.FromColumn(k.RateLimits),
+                Credits = k.CreditsRemaining is { } remaining ? new ApiKeyCreditsView(refilled ? refill!.Amount : remaining, refill) : null,
+                AllowedIps = IpAllowlist.StringsFromColumn(k.AllowedIps),
+                BlockedBy = ApiKeyPolicyRules.Violation(policy, k.Role, k.Created, k.ExpiresAt),
             };
         });
     }

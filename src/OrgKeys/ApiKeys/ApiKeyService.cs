@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using OrgKeys.ApiKeys.Rules;
 using OrgKeys.Audit;
 using OrgKeys.Authentication.Caching;
 using OrgKeys.Data;
@@ -14,6 +15,14 @@ public enum CreateKeyOutcome
     Conflict,
     /// <summary>The key that mints it, or one it descends from, was revoked or expired meanwhile.</summary>
     ChainRevoked,
+    /// <summary>The key would break the organization's key policy; <see cref="CreateKeyResult.Error"/> names the rule.</summary>
+    PolicyViolation,
+}
+
+/// <summary>What <see cref="ApiKeyService.CreateAsync"/> did: the key's id and secret, shown once, or why not.</summary>
+public sealed record CreateKeyResult(CreateKeyOutcome Outcome, int Id, string Secret, string? Error = null)
+{
+    public void Deconstruct(out CreateKeyOutcome outcome, out int id, out string secret) => (outcome, id, secret) = (Outcome, Id, Secret);
 }
 
 public enum RevokeKeyOutcome
@@ -27,14 +36,14 @@ public enum RevokeKeyOutcome
 public sealed class ApiKeyService(
     OrgKeysDbContext db, ApiKeyHasher hasher, ApiKeyBatchWriter inserts, AuditLog audit, AuthCache cache, OrgKeysMetrics metrics, TimeProvider time)
 {
-    public async Task<(CreateKeyOutcome Outcome, int Id, string Secret)> CreateAsync(
+    public async Task<CreateKeyResult> CreateAsync(
         int organizationId, NewApiKey request, Actor origin, CancellationToken cancellationToken)
     {
         var secret = request.CustomKey ?? ApiKeyFormat.Generate();
         var (hash, secretVersion) = hasher.HashForStorage(secret);
         if (await db.ApiKeys.AnyAsync(k => k.KeyHash == hash, cancellationToken))
         {
-            return (CreateKeyOutcome.Conflict, 0, "");
+            return new(CreateKeyOutcome.Conflict, 0, "");
         }
 
         var now = time.GetUtcNow().UtcDateTime;
@@ -42,6 +51,12 @@ public sealed class ApiKeyService(
         if (origin.NotAfter is { } notAfter && (expires is null || expires > notAfter))
         {
             expires = notAfter;
+        }
+
+        var policy = await db.ApiKeyPolicies.AsNoTracking().FirstOrDefaultAsync(p => p.OrganizationId == organizationId, cancellationToken);
+        if (ApiKeyPolicyRules.Violation(policy, request.Role, now, expires) is { } violation)
+        {
+            return new(CreateKeyOutcome.PolicyViolation, 0, "", violation);
         }
 
         var key = new ApiKey
@@ -57,7 +72,10 @@ public sealed class ApiKeyService(
             CreatedByUserId = origin.UserId,
             CreatedByApiKeyId = origin.ApiKeyId,
             WhiteLabelId = origin.WhiteLabelId,
+            RateLimits = RateLimitRules.ToColumn(request.Rules.RateLimits) ?? (request.Rules.RateLimits is null ? policy?.DefaultRateLimits : null),
+            AllowedIps = IpAllowlist.ToColumn(request.Rules.AllowedIps) ?? policy?.DefaultAllowedIps,
         };
+        KeyRuleSettings.SetCredits(key, request.Rules.Credits, now);
         // The audit entry is written with the key, in the same transaction.
         var entry = audit.Create(AuditActions.ApiKeyCreate, organizationId, origin, detail: OrganizationRoles.Name(request.Role));
         entry.ApiKey = key;
@@ -67,7 +85,7 @@ public sealed class ApiKeyService(
             id = await inserts.InsertAsync(key, entry);
             if (id == ApiKeyBatchWriter.ChainRevoked)
             {
-                return (CreateKeyOutcome.ChainRevoked, 0, "");
+                return new(CreateKeyOutcome.ChainRevoked, 0, "");
             }
         }
         else
@@ -99,12 +117,12 @@ public sealed class ApiKeyService(
         {
             // Lost a race for the same custom key: the unique index on the hash decided.
             return await db.ApiKeys.AnyAsync(k => k.KeyHash == hash, cancellationToken)
-                ? (CreateKeyOutcome.Conflict, 0, "")
+                ? new(CreateKeyOutcome.Conflict, 0, "")
                 : throw new InvalidOperationException("The API key could not be stored.");
         }
 
         metrics.KeyCreated(byWhiteLabel: origin.WhiteLabelId is not null);
-        return (CreateKeyOutcome.Created, id.Value, secret);
+        return new(CreateKeyOutcome.Created, id.Value, secret);
     }
 
     /// <summary>

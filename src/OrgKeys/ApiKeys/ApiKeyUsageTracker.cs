@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
+using OrgKeys.Authentication.Caching;
 using OrgKeys.Data;
 
 namespace OrgKeys.ApiKeys;
@@ -8,9 +9,10 @@ public sealed record KeyUsage(DateTime Date, string? IpAddress);
 
 /// <summary>
 /// <c>lastUsed</c> without a database write per request: the latest use of each key is kept in
-/// memory and written behind in batches.
+/// memory and written behind in batches. A batch that holds the first use of a rolled key's
+/// successor starts the old key's grace (<c>graceFromFirstUse</c>), late by at most one flush interval.
 /// </summary>
-public sealed class ApiKeyUsageTracker
+public sealed class ApiKeyUsageTracker(AuthCache cache)
 {
     private ConcurrentDictionary<int, KeyUsage> _pending = new();
 
@@ -46,8 +48,38 @@ public sealed class ApiKeyUsageTracker
                 .ExecuteUpdateAsync(s => s.SetProperty(k => k.LastUsedAt, use.Date).SetProperty(k => k.LastUsedIp, use.IpAddress), cancellationToken);
         }
 
+        var started = await StartGracesAsync(db, batch, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        await cache.PublishManyAsync([.. started.Select(AuthChange.ApiKey)], db);
         return batch.Count;
+    }
+
+    /// <summary>Old keys whose successor was used in <paramref name="batch"/>: their grace starts at that use. Returns the keys whose expiry changed.</summary>
+    private static async Task<List<int>> StartGracesAsync(OrgKeysDbContext db, ConcurrentDictionary<int, KeyUsage> batch, CancellationToken cancellationToken)
+    {
+        var used = batch.Keys.ToArray();
+        var waiting = await db.ApiKeys.Where(k => k.PendingGraceSeconds != null && k.RolledToId != null && used.Contains(k.RolledToId.Value))
+            .ToListAsync(cancellationToken);
+        if (waiting.Count == 0)
+        {
+            return [];
+        }
+
+        foreach (var old in waiting)
+        {
+            var ends = batch[old.RolledToId!.Value].Date.AddSeconds(old.PendingGraceSeconds!.Value);
+            old.ExpiresAt = old.ExpiresAt is { } expires && expires < ends ? expires : ends;
+            old.PendingGraceSeconds = null;
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        var changed = waiting.ConvertAll(k => k.Id);
+        foreach (var old in waiting)
+        {
+            changed.AddRange(await ApiKeyChains.ClampDescendantsAsync(db, old.Id, old.ExpiresAt!.Value, cancellationToken));
+        }
+
+        return changed;
     }
 }
 

@@ -1,3 +1,4 @@
+using OrgKeys.ApiKeys.Rules;
 using OrgKeys.Data.Entities;
 using OrgKeys.Infrastructure;
 using OrgKeys.Organizations;
@@ -7,6 +8,9 @@ namespace OrgKeys.ApiKeys;
 /// <summary>A validated request for a key, whoever asked: a user, another key, or a white label admin.</summary>
 public sealed record NewApiKey(string Name, OrganizationRole Role, string? CustomKey, TimeSpan? Ttl)
 {
+    /// <summary>Rate limits, credits and allowlist the request set; the organization's defaults fill what it left out.</summary>
+    public KeyRuleSettings Rules { get; init; } = KeyRuleSettings.None;
+
     /// <summary>Ten years, the longest a key may live.</summary>
     public const long MaxTtlSeconds = 315_576_000;
 
@@ -54,7 +58,13 @@ public sealed record NewApiKey(string Name, OrganizationRole Role, string? Custo
             return (null, $"'ttl' must be a whole number of seconds from 1 to {MaxTtlSeconds} (ten years).");
         }
 
+        var (rules, rulesError) = KeyRuleSettings.From(request.RateLimits, request.Credits, request.AllowedIps);
+        if (rules is null)
+        {
+            return (null, rulesError);
+        }
+
         var ttl = request.Ttl is { } seconds ? TimeSpan.FromSeconds(seconds) : (TimeSpan?)null;
-        return (new NewApiKey(name, role.Value, request.ApiKey, ttl), null);
+        return (new NewApiKey(name, role.Value, request.ApiKey, ttl) { Rules = rules }, null);
     }
 }

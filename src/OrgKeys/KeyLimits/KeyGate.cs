@@ -84,17 +84,21 @@ public sealed class KeyGate(KeyRateLimiter limiter, CreditBank credits, RateLimi
         };
     }
 
-    private ValueTask<GateRefusal?> Spend(VerifiedApiKey key, long cost) =>
-        credits.TrySpend(key.Id, cost) switch
+    /// <summary>From the key's own balance, or in a rolled key's grace from the balance that moved to its successor.</summary>
+    private ValueTask<GateRefusal?> Spend(VerifiedApiKey key, long cost)
+    {
+        var balance = key.Rules.CreditsOf ?? key.Id;
+        return credits.TrySpend(balance, cost) switch
         {
             CreditVerdict.Spent => default,
-            CreditVerdict.UsedUp => new(UsedUpRefusal(credits.UsedUpUntil(key.Id))),
-            _ => SpendAsync(key, cost),
+            CreditVerdict.UsedUp => new(UsedUpRefusal(credits.UsedUpUntil(balance))),
+            _ => SpendAsync(balance, cost),
         };
+    }
 
-    private async ValueTask<GateRefusal?> SpendAsync(VerifiedApiKey key, long cost)
+    private async ValueTask<GateRefusal?> SpendAsync(int balance, long cost)
     {
-        var (verdict, nextRefill) = await credits.SpendAsync(key.Id, cost, CancellationToken.None);
+        var (verdict, nextRefill) = await credits.SpendAsync(balance, cost, CancellationToken.None);
         return verdict switch
         {
             CreditVerdict.Spent => null,

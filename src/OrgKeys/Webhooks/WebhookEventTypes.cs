@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using OrgKeys.ApiKeys;
 using OrgKeys.Audit;
 using OrgKeys.OAuth;
 
@@ -24,10 +25,11 @@ public static class WebhookEventTypes
         [KeyExpiryEvents.ActionExpiring] = "apikey.expiring",
         [KeyExpiryEvents.ActionExpired] = "apikey.expired",
         [KeyLimits.RateLimitedEvents.Action] = "apikey.rate_limited",
+        [ApiKeyLifecycle.ActionRoll] = "apikey.rolled",
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
-    /// <summary>Accepted in a subscription now; they fire once key lifecycle (issue 17) raises them.</summary>
-    private static readonly string[] NotYetRaised = ["apikey.rolled", "apikey.credits_low"];
+    /// <summary>Accepted in a subscription now; it fires once credits raise it (issue 17).</summary>
+    private static readonly string[] NotYetRaised = ["apikey.credits_low"];
 
     public static readonly FrozenSet<string> All = ByAuditAction.Values.Concat(NotYetRaised).Append(Test).ToFrozenSet(StringComparer.Ordinal);
 

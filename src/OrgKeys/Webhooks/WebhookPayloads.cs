@@ -41,6 +41,13 @@ public static class WebhookPayloads
             case "apikey.rate_limited":
                 data["limit"] = entry.Detail;
                 break;
+            case "apikey.rolled":
+                // The detail reads "rolledTo: 12; oldKeyExpires: 2026-11-28T01:00:00.000Z".
+                var fields = (entry.Detail ?? "").Split("; ").Select(f => f.Split(": ", 2)).Where(f => f.Length == 2).ToDictionary(f => f[0], f => f[1]);
+                data["rolledTo"] = int.TryParse(fields.GetValueOrDefault("rolledTo"), CultureInfo.InvariantCulture, out var rolledTo) ? rolledTo : null;
+                // Null while the grace waits for the new key's first use.
+                data["oldKeyExpires"] = fields.GetValueOrDefault("oldKeyExpires") is { Length: > 0 } expires && char.IsAsciiDigit(expires[0]) ? expires : null;
+                break;
             case "oauth_client.created" or "oauth_client.deleted" or "oauth_client.secret_rotated":
                 data["clientId"] = entry.Detail;
                 break;

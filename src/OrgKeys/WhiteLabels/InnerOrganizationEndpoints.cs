@@ -35,6 +35,12 @@ public static partial class InnerOrganizationEndpoints
             .WithSummary("White Label Admin - Revoke an API key minted for an organization")
             .WithDescription($"Revokes a key white label admins minted for the inner organization. {WhiteLabelEndpoints.OrgKeysExtension}")
             .RequireAuthorization(Policies.InnerOrganizationKey);
+        group.MapPost("/apiKeys/{apiKeyId:int}", UpdateOrganizationApiKey).WithName("whitelabelAdminUpdateOrganizationApiKey")
+            .WithSummary("White Label Admin - Update an API key minted for an organization")
+            .WithDescription(KeyLifecycleDocs.Update).RequireAuthorization(Policies.InnerOrganizationKey);
+        group.MapPost("/apiKeys/{apiKeyId:int}/roll", RollOrganizationApiKey).WithName("whitelabelAdminRollOrganizationApiKey")
+            .WithSummary("White Label Admin - Roll an API key minted for an organization")
+            .WithDescription(KeyLifecycleDocs.Roll).RequireAuthorization(Policies.InnerOrganizationKey);
         return inner;
     }
 
@@ -72,4 +78,20 @@ public static partial class InnerOrganizationEndpoints
             mayRevokeAny: true, cancellationToken) == RevokeKeyOutcome.Revoked
             ? ApiResults.Ok()
             : ApiResults.NotFound(ApiKeyResults.NotFound);
+
+    public static async Task<Results<Ok<ApiOk>, BadRequest<ApiError>, NotFound<ApiError>, Conflict<ApiError>>> UpdateOrganizationApiKey(
+        int apiKeyId, UpdateApiKeyRequest request, InnerOrganizationAccess inner, ApiKeyLifecycle lifecycle, CancellationToken cancellationToken)
+    {
+        var (update, error) = KeyUpdate.From(request);
+        return update is null
+            ? ApiResults.BadRequest(error!)
+            : (await lifecycle.UpdateAsync(KeyScope.MintedBy(inner.WhiteLabelId, inner.OrganizationId), apiKeyId, update, inner.Actor, cancellationToken))
+                .ToUpdateResult();
+    }
+
+    // The new key keeps the old one's expiry, so it stays within the white label's TTL cap.
+    public static async Task<Results<Ok<RollApiKeyResponse>, BadRequest<ApiError>, NotFound<ApiError>, Conflict<ApiError>>> RollOrganizationApiKey(
+        int apiKeyId, RollApiKeyRequest? request, InnerOrganizationAccess inner, ApiKeyLifecycle lifecycle, CancellationToken cancellationToken) =>
+        (await lifecycle.RollAsync(KeyScope.MintedBy(inner.WhiteLabelId, inner.OrganizationId), apiKeyId, request ?? new(null, null), inner.Actor, cancellationToken))
+            .ToRollResult();
 }

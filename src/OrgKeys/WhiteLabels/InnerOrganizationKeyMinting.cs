@@ -34,7 +34,13 @@ public sealed partial class InnerOrganizationKeyMinting(ApiKeyService keys, IOpt
         }
 
         newKey = newKey with { Ttl = newKey.Ttl ?? TimeSpan.FromSeconds(WhiteLabelOptions.DefaultKeyTtlSeconds) };
-        var (outcome, id, secret) = await Keys.CreateAsync(inner.OrganizationId, newKey, inner.Actor, cancellationToken);
+        var created = await Keys.CreateAsync(inner.OrganizationId, newKey, inner.Actor, cancellationToken);
+        var (outcome, id, secret) = created;
+        if (outcome == CreateKeyOutcome.PolicyViolation)
+        {
+            return ApiResults.BadRequest(created.Error!);
+        }
+
         if (outcome == CreateKeyOutcome.Conflict)
         {
             return ApiResults.Conflict(ApiKeyResults.InUse);

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using OrgKeys.Tests.HotPath;
 using OrgKeys.Tests.Infrastructure;
 
@@ -105,5 +106,28 @@ public class CreditTests(SharedApp shared) : IClassFixture<SharedApp>, IAsyncLif
         await _app.SetRulesAsync(id, credits: 1);
         Assert.Equal(HttpStatusCode.NoContent, (await client.GetAsync("/v1/auth/check")).StatusCode);
         Assert.Equal(HttpStatusCode.TooManyRequests, (await client.GetAsync("/v1/auth/check")).StatusCode);
+    }
+
+    [Fact]
+    public async Task ARolledKeyInItsGrace_SpendsFromTheBalanceThatMovedToItsSuccessor()
+    {
+        var (id, key) = await _alice.AddKeyAsync(_org, new { name = "metered", role = "admin", credits = new { remaining = 10 } });
+        using var old = _app.ClientWithKey(key);
+        Assert.Equal(HttpStatusCode.NoContent, (await old.GetAsync("/v1/auth/check?cost=4")).StatusCode);
+
+        var roll = await _alice.PostAsJsonAsync($"/v1/api/organizations/{_org}/apikeys/{id}/roll", new { graceSeconds = 3600 });
+        Assert.Equal(HttpStatusCode.OK, roll.StatusCode);
+        using var successor = _app.ClientWithKey((await roll.ReadJsonAsync()).GetProperty("apiKey").GetString()!);
+
+        // Six left between them, whichever key spends them; the old key's unspent reservation is not spent twice.
+        var spent = 0;
+        for (var i = 0; i < 10; i++)
+        {
+            spent += (await (i % 2 == 0 ? old : successor).GetAsync("/v1/auth/check")).StatusCode == HttpStatusCode.NoContent ? 1 : 0;
+        }
+
+        Assert.InRange(spent, 1, 6);
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await successor.GetAsync("/v1/auth/check")).StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await old.GetAsync("/v1/auth/check")).StatusCode);
     }
 }

@@ -10,15 +10,22 @@ namespace OrgKeys.ApiKeys.Rules;
 /// </summary>
 public sealed class KeyRules
 {
-    public static readonly KeyRules None = new([], false, null, null);
+    public static readonly KeyRules None = new([], false, null, null, null);
 
-    private KeyRules(RateLimitRule[] rateLimits, bool hasCredits, IPNetwork[]? allowedIps, string? blockedBy)
+    private KeyRules(RateLimitRule[] rateLimits, bool hasCredits, IPNetwork[]? allowedIps, string? blockedBy, int? creditsOf)
     {
         RateLimits = rateLimits;
         HasCredits = hasCredits;
         AllowedIps = allowedIps;
         BlockedBy = blockedBy;
+        CreditsOf = creditsOf;
     }
+
+    /// <summary>
+    /// Set on a rolled key in its grace: the key whose balance it spends, the one that replaced it (the
+    /// credits moved there with the roll). Null: its own.
+    /// </summary>
+    public int? CreditsOf { get; }
 
     public RateLimitRule[] RateLimits { get; }
 
@@ -34,8 +41,11 @@ public sealed class KeyRules
     /// <param name="allowedIps">Its <see cref="ApiKey.AllowedIps"/> column.</param>
     /// <param name="creditsRemaining">Its <see cref="ApiKey.CreditsRemaining"/>: null for no credits.</param>
     /// <param name="blockedBy">What <see cref="ApiKeyPolicyRules.Violation"/> said of it.</param>
-    public static KeyRules From(string? rateLimits, string? allowedIps, long? creditsRemaining, string? blockedBy) =>
+    /// <param name="rolledTo">Its <see cref="ApiKey.RolledToId"/>.</param>
+    public static KeyRules From(string? rateLimits, string? allowedIps, long? creditsRemaining, string? blockedBy, int? rolledTo = null) =>
         rateLimits is null && allowedIps is null && creditsRemaining is null && blockedBy is null
             ? None
-            : new KeyRules(RateLimitRules.FromColumn(rateLimits), creditsRemaining is not null, IpAllowlist.FromColumn(allowedIps), blockedBy);
+            : new KeyRules(
+                RateLimitRules.FromColumn(rateLimits), creditsRemaining is not null, IpAllowlist.FromColumn(allowedIps), blockedBy,
+                creditsRemaining is not null ? rolledTo : null);
 }

@@ -151,6 +151,7 @@ public sealed class ApiKeyVerifier(ApiKeyHasher hasher, AuthCache cache, TimePro
                 k.RateLimits,
                 k.AllowedIps,
                 k.CreditsRemaining,
+                k.RolledToId,
                 Policy = db.ApiKeyPolicies.FirstOrDefault(p => p.OrganizationId == k.OrganizationId),
             })
             .FirstOrDefaultAsync(cancellationToken);
@@ -164,7 +165,7 @@ public sealed class ApiKeyVerifier(ApiKeyHasher hasher, AuthCache cache, TimePro
         var blockedBy = ApiKeyPolicyRules.Violation(row.Policy, row.Role, row.Created, row.ExpiresAt);
         var key = new VerifiedApiKey(row.Id, row.OrganizationId, row.Role, row.ExpiresAt, row.WhiteLabelId, row.CreatedByUserId)
         {
-            Rules = KeyRules.From(row.RateLimits, row.AllowedIps, row.CreditsRemaining, blockedBy),
+            Rules = KeyRules.From(row.RateLimits, row.AllowedIps, row.CreditsRemaining, blockedBy, row.RolledToId),
         };
         return (new CachedApiKey(key, row.RevokedAt is not null), !byCurrent);
     }
