@@ -137,7 +137,7 @@ public class KeyRollTests(PeerApp shared) : IClassFixture<PeerApp>, IAsyncLifeti
         Assert.Null((await KeyAsync(childId)).ExpiresAt);
 
         Assert.Equal(HttpStatusCode.OK, (await RollAsync(parentId, """{"graceSeconds":600}""")).StatusCode);
-        Assert.Equal(_app.Time.GetUtcNow().UtcDateTime.AddSeconds(600), (await KeyAsync(childId)).ExpiresAt);
+        Assert.Equal(_app.Time.GetUtcNow().UtcDateTime.AddSeconds(600), (await KeyAsync(childId)).ExpiresAt!.Value, TimeSpan.FromMilliseconds(1));
 
         var rolled = await (await RollAsync(childId, """{"graceSeconds":60}""")).ReadJsonAsync();
         var newChild = await KeyAsync(rolled.GetProperty("id").GetInt32());
