@@ -24,8 +24,8 @@ internal sealed class ApiKeyConfiguration : IEntityTypeConfiguration<ApiKey>
             .OnDelete(DeleteBehavior.Restrict);
         builder.HasOne<ApiKey>().WithMany().HasForeignKey(k => k.CreatedByApiKeyId)
             .OnDelete(DeleteBehavior.SetNull);
-        builder.HasOne<ApiKey>().WithMany().HasForeignKey(k => k.RolledFromId).OnDelete(DeleteBehavior.SetNull);
-        builder.HasOne<ApiKey>().WithMany().HasForeignKey(k => k.RolledToId).OnDelete(DeleteBehavior.SetNull);
+        // RolledFromId and RolledToId are plain columns, not foreign keys: keys are revoked, never deleted, and a
+        // foreign key added to an existing table makes SQLite rebuild it, which a migration cannot do in its transaction.
         builder.Property(k => k.RateLimits).HasMaxLength(2048);
         builder.Property(k => k.AllowedIps).HasMaxLength(8192);
         builder.Property(k => k.CreditsRefillInterval).HasMaxLength(16);

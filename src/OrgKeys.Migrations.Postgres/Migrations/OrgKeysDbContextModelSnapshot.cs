@@ -155,10 +155,6 @@ namespace OrgKeys.Migrations.Postgres.Migrations
 
                     b.HasIndex("OrganizationId");
 
-                    b.HasIndex("RolledFromId");
-
-                    b.HasIndex("RolledToId");
-
                     b.HasIndex("WhiteLabelId");
 
                     b.ToTable("ApiKeys");
@@ -946,16 +942,6 @@ namespace OrgKeys.Migrations.Postgres.Migrations
                         .HasForeignKey("OrganizationId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
-
-                    b.HasOne("OrgKeys.Data.Entities.ApiKey", null)
-                        .WithMany()
-                        .HasForeignKey("RolledFromId")
-                        .OnDelete(DeleteBehavior.SetNull);
-
-                    b.HasOne("OrgKeys.Data.Entities.ApiKey", null)
-                        .WithMany()
-                        .HasForeignKey("RolledToId")
-                        .OnDelete(DeleteBehavior.SetNull);
 
                     b.HasOne("OrgKeys.Data.Entities.WhiteLabel", null)
                         .WithMany()

@@ -146,10 +146,6 @@ namespace OrgKeys.Migrations.Sqlite.Migrations
 
                     b.HasIndex("OrganizationId");
 
-                    b.HasIndex("RolledFromId");
-
-                    b.HasIndex("RolledToId");
-
                     b.HasIndex("WhiteLabelId");
 
                     b.ToTable("ApiKeys");
@@ -909,16 +905,6 @@ namespace OrgKeys.Migrations.Sqlite.Migrations
                         .HasForeignKey("OrganizationId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
-
-                    b.HasOne("OrgKeys.Data.Entities.ApiKey", null)
-                        .WithMany()
-                        .HasForeignKey("RolledFromId")
-                        .OnDelete(DeleteBehavior.SetNull);
-
-                    b.HasOne("OrgKeys.Data.Entities.ApiKey", null)
-                        .WithMany()
-                        .HasForeignKey("RolledToId")
-                        .OnDelete(DeleteBehavior.SetNull);
 
                     b.HasOne("OrgKeys.Data.Entities.WhiteLabel", null)
                         .WithMany()

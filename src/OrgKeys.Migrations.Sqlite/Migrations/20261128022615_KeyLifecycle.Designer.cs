@@ -11,8 +11,8 @@ using OrgKeys.Data;
 namespace OrgKeys.Migrations.Sqlite.Migrations
 {
     [DbContext(typeof(OrgKeysDbContext))]
-    [Migration("20261128014545_RateLimitedEvent")]
-    partial class RateLimitedEvent
+    [Migration("20261128022615_KeyLifecycle")]
+    partial class KeyLifecycle
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -148,10 +148,6 @@ namespace OrgKeys.Migrations.Sqlite.Migrations
                         .IsUnique();
 
                     b.HasIndex("OrganizationId");
-
-                    b.HasIndex("RolledFromId");
-
-                    b.HasIndex("RolledToId");
 
                     b.HasIndex("WhiteLabelId");
 
@@ -912,16 +908,6 @@ namespace OrgKeys.Migrations.Sqlite.Migrations
                         .HasForeignKey("OrganizationId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
-
-                    b.HasOne("OrgKeys.Data.Entities.ApiKey", null)
-                        .WithMany()
-                        .HasForeignKey("RolledFromId")
-                        .OnDelete(DeleteBehavior.SetNull);
-
-                    b.HasOne("OrgKeys.Data.Entities.ApiKey", null)
-                        .WithMany()
-                        .HasForeignKey("RolledToId")
-                        .OnDelete(DeleteBehavior.SetNull);
 
                     b.HasOne("OrgKeys.Data.Entities.WhiteLabel", null)
                         .WithMany()

@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace OrgKeys.Migrations.Sqlite.Migrations
+namespace OrgKeys.Migrations.Postgres.Migrations
 {
     /// <inheritdoc />
     public partial class KeyLifecycle : Migration
@@ -14,97 +14,103 @@ namespace OrgKeys.Migrations.Sqlite.Migrations
             migrationBuilder.AddColumn<string>(
                 name: "AllowedIps",
                 table: "ApiKeys",
-                type: "TEXT",
+                type: "character varying(8192)",
                 maxLength: 8192,
                 nullable: true);
 
             migrationBuilder.AddColumn<long>(
                 name: "CreditsRefillAmount",
                 table: "ApiKeys",
-                type: "INTEGER",
+                type: "bigint",
                 nullable: true);
 
             migrationBuilder.AddColumn<int>(
                 name: "CreditsRefillDay",
                 table: "ApiKeys",
-                type: "INTEGER",
+                type: "integer",
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "CreditsRefillInterval",
                 table: "ApiKeys",
-                type: "TEXT",
+                type: "character varying(16)",
                 maxLength: 16,
                 nullable: true);
 
             migrationBuilder.AddColumn<DateTime>(
                 name: "CreditsRefilledAt",
                 table: "ApiKeys",
-                type: "TEXT",
+                type: "timestamp with time zone",
                 nullable: true);
 
             migrationBuilder.AddColumn<long>(
                 name: "CreditsRemaining",
                 table: "ApiKeys",
-                type: "INTEGER",
+                type: "bigint",
                 nullable: true);
 
             migrationBuilder.AddColumn<int>(
                 name: "PendingGraceSeconds",
                 table: "ApiKeys",
-                type: "INTEGER",
+                type: "integer",
+                nullable: true);
+
+            migrationBuilder.AddColumn<DateTime>(
+                name: "RateLimitedNoticeAt",
+                table: "ApiKeys",
+                type: "timestamp with time zone",
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "RateLimits",
                 table: "ApiKeys",
-                type: "TEXT",
+                type: "character varying(2048)",
                 maxLength: 2048,
                 nullable: true);
 
             migrationBuilder.AddColumn<int>(
                 name: "RolledFromId",
                 table: "ApiKeys",
-                type: "INTEGER",
+                type: "integer",
                 nullable: true);
 
             migrationBuilder.AddColumn<int>(
                 name: "RolledToId",
                 table: "ApiKeys",
-                type: "INTEGER",
+                type: "integer",
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "AllowedRoles",
                 table: "ApiKeyPolicies",
-                type: "TEXT",
+                type: "character varying(64)",
                 maxLength: 64,
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "DefaultAllowedIps",
                 table: "ApiKeyPolicies",
-                type: "TEXT",
+                type: "character varying(8192)",
                 maxLength: 8192,
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "DefaultRateLimits",
                 table: "ApiKeyPolicies",
-                type: "TEXT",
+                type: "character varying(2048)",
                 maxLength: 2048,
                 nullable: true);
 
             migrationBuilder.AddColumn<long>(
                 name: "MaxTtlSeconds",
                 table: "ApiKeyPolicies",
-                type: "INTEGER",
+                type: "bigint",
                 nullable: true);
 
             migrationBuilder.AddColumn<bool>(
                 name: "RequireExpiry",
                 table: "ApiKeyPolicies",
-                type: "INTEGER",
+                type: "boolean",
                 nullable: false,
                 defaultValue: false);
 
@@ -112,10 +118,10 @@ namespace OrgKeys.Migrations.Sqlite.Migrations
                 name: "RateLimitWindows",
                 columns: table => new
                 {
-                    ApiKeyId = table.Column<int>(type: "INTEGER", nullable: false),
-                    Name = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    WindowStart = table.Column<long>(type: "INTEGER", nullable: false),
-                    Reserved = table.Column<long>(type: "INTEGER", nullable: false)
+                    ApiKeyId = table.Column<int>(type: "integer", nullable: false),
+                    Name = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    WindowStart = table.Column<long>(type: "bigint", nullable: false),
+                    Reserved = table.Column<long>(type: "bigint", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -129,58 +135,16 @@ namespace OrgKeys.Migrations.Sqlite.Migrations
                 });
 
             migrationBuilder.CreateIndex(
-                name: "IX_ApiKeys_RolledFromId",
-                table: "ApiKeys",
-                column: "RolledFromId");
-
-            migrationBuilder.CreateIndex(
-                name: "IX_ApiKeys_RolledToId",
-                table: "ApiKeys",
-                column: "RolledToId");
-
-            migrationBuilder.CreateIndex(
                 name: "IX_RateLimitWindows_WindowStart",
                 table: "RateLimitWindows",
                 column: "WindowStart");
-
-            migrationBuilder.AddForeignKey(
-                name: "FK_ApiKeys_ApiKeys_RolledFromId",
-                table: "ApiKeys",
-                column: "RolledFromId",
-                principalTable: "ApiKeys",
-                principalColumn: "Id",
-                onDelete: ReferentialAction.SetNull);
-
-            migrationBuilder.AddForeignKey(
-                name: "FK_ApiKeys_ApiKeys_RolledToId",
-                table: "ApiKeys",
-                column: "RolledToId",
-                principalTable: "ApiKeys",
-                principalColumn: "Id",
-                onDelete: ReferentialAction.SetNull);
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.DropForeignKey(
-                name: "FK_ApiKeys_ApiKeys_RolledFromId",
-                table: "ApiKeys");
-
-            migrationBuilder.DropForeignKey(
-                name: "FK_ApiKeys_ApiKeys_RolledToId",
-                table: "ApiKeys");
-
             migrationBuilder.DropTable(
                 name: "RateLimitWindows");
-
-            migrationBuilder.DropIndex(
-                name: "IX_ApiKeys_RolledFromId",
-                table: "ApiKeys");
-
-            migrationBuilder.DropIndex(
-                name: "IX_ApiKeys_RolledToId",
-                table: "ApiKeys");
 
             migrationBuilder.DropColumn(
                 name: "AllowedIps",
@@ -208,6 +172,10 @@ namespace OrgKeys.Migrations.Sqlite.Migrations
 
             migrationBuilder.DropColumn(
                 name: "PendingGraceSeconds",
+                table: "ApiKeys");
+
+            migrationBuilder.DropColumn(
+                name: "RateLimitedNoticeAt",
                 table: "ApiKeys");
 
             migrationBuilder.DropColumn(

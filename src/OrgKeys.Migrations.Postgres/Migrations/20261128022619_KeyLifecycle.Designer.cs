@@ -12,8 +12,8 @@ using OrgKeys.Data;
 namespace OrgKeys.Migrations.Postgres.Migrations
 {
     [DbContext(typeof(OrgKeysDbContext))]
-    [Migration("20261128014554_RateLimitedEvent")]
-    partial class RateLimitedEvent
+    [Migration("20261128022619_KeyLifecycle")]
+    partial class KeyLifecycle
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -157,10 +157,6 @@ namespace OrgKeys.Migrations.Postgres.Migrations
                         .IsUnique();
 
                     b.HasIndex("OrganizationId");
-
-                    b.HasIndex("RolledFromId");
-
-                    b.HasIndex("RolledToId");
 
                     b.HasIndex("WhiteLabelId");
 
@@ -949,16 +945,6 @@ namespace OrgKeys.Migrations.Postgres.Migrations
                         .HasForeignKey("OrganizationId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
-
-                    b.HasOne("OrgKeys.Data.Entities.ApiKey", null)
-                        .WithMany()
-                        .HasForeignKey("RolledFromId")
-                        .OnDelete(DeleteBehavior.SetNull);
-
-                    b.HasOne("OrgKeys.Data.Entities.ApiKey", null)
-                        .WithMany()
-                        .HasForeignKey("RolledToId")
-                        .OnDelete(DeleteBehavior.SetNull);
 
                     b.HasOne("OrgKeys.Data.Entities.WhiteLabel", null)
                         .WithMany()
