@@ -45,20 +45,43 @@ public sealed class AccessibilityTests(BrowserHost host) : IClassFixture<Browser
     }
 
     [Fact]
-    public async Task AccountAndErrorPages_HaveNoViolations()
+    public async Task AccountAndErrorPages_EmptyFullPasswordErrorAndChanged_HaveNoViolations()
     {
-        var (_, alice) = await _app.SignedInUserAsync("carol");
-        await OrgKeysApp.CreateOrganizationAsync(alice, "Acme");
         var page = await host.NewPageAsync();
-        await page.GotoAsync("/signin");
-        await SignInAsync(page, "carol");
-        await Assertions.Expect(page.GetByRole(AriaRole.Cell, new() { Name = "Acme" })).ToBeVisibleAsync();
-        await AssertNoAxeViolationsAsync(page, "the account page");
+        await page.GotoAsync("/account");
+        await SignInAsync(page, "alice");
+        await Assertions.Expect(page.GetByText("You are not a member of any organization yet.")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToBeFocusedAsync();
+        await AssertNoAxeViolationsAsync(page, "the account page with no organization");
 
-        var missing = await page.GotoAsync("/no-such-page");
+        await page.GetByLabel("Current password").FillAsync("not my password");
+        await page.GetByLabel("New password").FillAsync("a brand new and long passphrase");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Change password" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#error-summary")).ToContainTextAsync("That is not your current password.");
+        await Assertions.Expect(page.Locator("#error-summary")).ToBeFocusedAsync();
+        await AssertNoAxeViolationsAsync(page, "the account page with a password error");
+
+        await page.GetByLabel("Current password").FillAsync(OrgKeysApp.Password);
+        await page.GetByLabel("New password").FillAsync("a brand new and long passphrase");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Change password" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Password changed.");
+        await AssertNoAxeViolationsAsync(page, "the account page after a password change");
+
+        var (_, carol) = await _app.SignedInUserAsync("carol");
+        await OrgKeysApp.CreateOrganizationAsync(carol, "Acme");
+        var full = await host.NewPageAsync();
+        await full.GotoAsync("/signin");
+        await SignInAsync(full, "carol");
+        await Assertions.Expect(full.GetByRole(AriaRole.Cell, new() { Name = "Acme" })).ToBeVisibleAsync();
+        await full.GetByRole(AriaRole.Link, new() { Name = "Acme" }).ClickAsync();
+        await full.GetByRole(AriaRole.Navigation, new() { Name = "Account" }).GetByRole(AriaRole.Link, new() { Name = "My account" }).ClickAsync();
+        Assert.Equal($"{host.BaseUrl}/account", full.Url);
+        await AssertNoAxeViolationsAsync(full, "the account page");
+
+        var missing = await full.GotoAsync("/no-such-page");
         Assert.Equal(404, missing!.Status);
-        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Page not found");
-        await AssertNoAxeViolationsAsync(page, "the error page");
+        await Assertions.Expect(full.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Page not found");
+        await AssertNoAxeViolationsAsync(full, "the error page");
     }
 
     [Fact]
