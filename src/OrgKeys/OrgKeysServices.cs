@@ -55,6 +55,7 @@ internal static class OrgKeysServices
         services.AddHttpContextAccessor();
         services.AddTrustedProxies();
         services.AddScoped<AuditLog>();
+        services.AddScoped<AuditQueries>();
         services.AddScoped<LoginThrottle>();
         services.AddScoped<PasswordSignIn>();
         services.AddScoped<PasswordChange>();

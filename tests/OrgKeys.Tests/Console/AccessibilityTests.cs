@@ -113,6 +113,34 @@ public sealed class AccessibilityTests(BrowserHost host) : IClassFixture<Browser
     }
 
     [Fact]
+    public async Task AuditPage_FullFilteredEmptyAndPaged_HasNoViolations()
+    {
+        var (_, audra) = await _app.SignedInUserAsync("audra");
+        var (org, _) = await OrgKeysApp.CreateOrganizationAsync(audra, "Acme");
+        for (var i = 0; i < 26; i++)
+        {
+            await OrgKeysApp.CreateKeyAsync(audra, org, name: $"key {i:00}");
+        }
+
+        var page = await host.NewPageAsync();
+        await page.GotoAsync($"/organizations/{org}");
+        await SignInAsync(page, "audra");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Audit log" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToBeFocusedAsync();
+        await Assertions.Expect(page.GetByText("Page 1 of 2")).ToBeVisibleAsync();
+        await AssertNoAxeViolationsAsync(page, "the audit log, first of two pages");
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Next page" }).ClickAsync();
+        await Assertions.Expect(page.GetByText("Page 2 of 2")).ToBeVisibleAsync();
+        await AssertNoAxeViolationsAsync(page, "the audit log, last page");
+
+        await page.GetByLabel("Action").SelectOptionAsync("member.remove");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Filter" }).ClickAsync();
+        await Assertions.Expect(page.GetByText("No entries match this filter.")).ToBeVisibleAsync();
+        await AssertNoAxeViolationsAsync(page, "the audit log, filtered to nothing");
+    }
+
+    [Fact]
     public async Task WhiteLabelAdminJourney_MintCopyRevoke_HasNoViolations()
     {
         var (_, walter) = await _app.SignedInUserAsync("walter");
