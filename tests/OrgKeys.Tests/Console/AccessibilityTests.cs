@@ -159,6 +159,20 @@ public sealed class AccessibilityTests(BrowserHost host) : IClassFixture<Browser
         await page.GetByRole(AriaRole.Link, new() { Name = "its inner organizations and their temporary keys" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("White label Acme");
         await AssertNoAxeViolationsAsync(page, "the white label's inner organizations");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create the organization" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#error-summary")).ToBeFocusedAsync();
+        await AssertNoAxeViolationsAsync(page, "the create form with an error");
+        await page.GetByLabel("Name").FillAsync("Inner two");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create the organization" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Copy the admin key");
+        await AssertNoAxeViolationsAsync(page, "a new inner organization's admin key shown once");
+        await page.GetByRole(AriaRole.Link, new() { Name = "I have copied it" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Delete Inner two" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToBeFocusedAsync();
+        await AssertNoAxeViolationsAsync(page, "the delete confirmation");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Delete Inner two" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Organization deleted.");
+        await AssertNoAxeViolationsAsync(page, "the inner organizations after a deletion");
         await page.GetByRole(AriaRole.Link, new() { Name = "Keys of Inner one" }).ClickAsync();
         await AssertNoAxeViolationsAsync(page, "an inner organization's temporary keys, none yet");
 
