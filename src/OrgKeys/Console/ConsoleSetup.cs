@@ -19,6 +19,8 @@ internal static class ConsoleSetup
             o.RootDirectory = "/Console/Pages";
             o.Conventions.AddPageRoute("/Account", "");
         });
+        services.AddMemoryCache();
+        services.AddSingleton<Branding>();
         // The consent page, "Connected applications" and /v1/oauth/authorize share the consent rules.
         services.AddAntiforgery(o =>
         {
