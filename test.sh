@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: format check, Release build, the xunit suite on SQLite and on a throwaway
-# PostgreSQL 15 cluster, the Node conformance suite against the built service, nginx with
+# PostgreSQL 15 cluster, the Node conformance suite against the built service, Lighthouse on the
+# console's main pages, nginx with
 # auth_request in front of a service, and two nodes sharing one PostgreSQL.
 # Every suite runs even when an earlier one fails; the last line is "N passed, N failed"
 # and the exit code is 1 when anything failed.
@@ -116,6 +117,9 @@ if ((built)); then
     failed=$((failed + f))
     if ((rc != 0)); then fail_step "$1: $2 exited $rc" "$f"; fi
   }
+
+  section "Lighthouse accessibility of the console's main pages"
+  run_script_suite lighthouse tests/lighthouse/run.sh
 
   section "nginx auth_request in front of a service"
   run_script_suite nginx tests/nginx/run.sh

@@ -56,8 +56,10 @@ internal static class OrgKeysServices
         services.AddHttpContextAccessor();
         services.AddTrustedProxies();
         services.AddScoped<AuditLog>();
+        services.AddScoped<AuditQueries>();
         services.AddScoped<LoginThrottle>();
         services.AddScoped<PasswordSignIn>();
+        services.AddScoped<PasswordChange>();
         services.AddOrgKeysConsole();
         services.AddOptions<LoginThrottleOptions>().BindConfiguration(LoginThrottleOptions.Section)
             .Validate(o => o.LockoutAfter is >= 1 and <= 100, $"{LoginThrottleOptions.Section}:LockoutAfter must be from 1 to 100 (NIST SP 800-63B).")

@@ -43,21 +43,18 @@ public static class AuditEndpoints
             .RequireAuthorization(Policies.InnerOrganizationAnyState);
     }
 
-    /// <summary>Entries about keys minted for the organization by its white label are left out, as those keys are.</summary>
     public static async Task<Results<Ok<AuditLogResponse>, BadRequest<ApiError>>> GetOrganizationAuditLog(
-        OrganizationAccess access, OrgKeysDbContext db, [AsParameters] AuditPage paging, CancellationToken cancellationToken)
+        OrganizationAccess access, AuditQueries audit, [AsParameters] AuditPage paging, CancellationToken cancellationToken)
     {
-        var entries = db.AuditEntries.Where(a => a.OrganizationId == access.OrganizationId && (a.ApiKey == null || a.ApiKey.WhiteLabelId == null));
-        var (page, error) = await PageAsync(entries, revealWhiteLabelActors: false, paging, cancellationToken);
+        var (page, error) = await PageAsync(audit.OfOrganization(access.OrganizationId), revealWhiteLabelActors: false, paging, cancellationToken);
         return page is null ? ApiResults.BadRequest(error!) : TypedResults.Ok(page);
     }
 
     /// <remarks>Its 404 (an organization outside the white label) comes from authorization.</remarks>
     public static async Task<Results<Ok<AuditLogResponse>, BadRequest<ApiError>, NotFound<ApiError>>> GetInnerOrganizationAuditLog(
-        InnerOrganizationAccess inner, OrgKeysDbContext db, [AsParameters] AuditPage paging, CancellationToken cancellationToken)
+        InnerOrganizationAccess inner, AuditQueries audit, [AsParameters] AuditPage paging, CancellationToken cancellationToken)
     {
-        var (page, error) = await PageAsync(db.AuditEntries.Where(a => a.OrganizationId == inner.OrganizationId), revealWhiteLabelActors: true,
-            paging, cancellationToken);
+        var (page, error) = await PageAsync(audit.OfInnerOrganization(inner.OrganizationId), revealWhiteLabelActors: true, paging, cancellationToken);
         return page is null ? ApiResults.BadRequest(error!) : TypedResults.Ok(page);
     }
 
@@ -75,13 +72,6 @@ public static class AuditEndpoints
             return (null, "'offset' must be 0 or more.");
         }
 
-        var total = await entries.CountAsync(cancellationToken);
-        var page = await entries.AsNoTracking().OrderByDescending(a => a.Id).Skip(offset ?? 0).Take(limit ?? 50).ToListAsync(cancellationToken);
-        return (new AuditLogResponse(total, page.ConvertAll(a =>
-        {
-            var hidden = a.WhiteLabelId is not null && !revealWhiteLabelActors;
-            var actor = new AuditActor(hidden ? null : a.ActorUserId, hidden ? null : a.ActorApiKeyId, a.WhiteLabelId, a.ActorName);
-            return new AuditEntryDto(a.Id, a.At, a.Action, actor, hidden ? null : a.Address, a.ApiKeyId, a.UserId, a.Detail);
-        })), null);
+        return (await AuditQueries.PageAsync(entries, new AuditFilter(), revealWhiteLabelActors, (limit ?? 50, offset ?? 0), cancellationToken), null);
     }
 }

@@ -13,7 +13,14 @@ internal static class ConsoleSetup
 
     public static IServiceCollection AddOrgKeysConsole(this IServiceCollection services)
     {
-        services.AddRazorPages(o => o.RootDirectory = "/Console/Pages");
+        // "My account" is the site's home page too: where sign-in lands.
+        services.AddRazorPages(o =>
+        {
+            o.RootDirectory = "/Console/Pages";
+            o.Conventions.AddPageRoute("/Account", "");
+        });
+        services.AddMemoryCache();
+        services.AddSingleton<Branding>();
         // The consent page, "Connected applications" and /v1/oauth/authorize share the consent rules.
         services.AddAntiforgery(o =>
         {

@@ -29,22 +29,15 @@ public static class UserEndpoints
 
     /// <summary>Changes the password and ends every session of the user, this one included: log in again.</summary>
     public static async Task<Results<Ok<ApiOk>, BadRequest<ApiError>, JsonHttpResult<ApiError>>> ChangePasswordCurrentUser(
-        ChangePasswordRequest request, CurrentUser current, UserService users, LoginThrottle throttle, CancellationToken cancellationToken)
+        ChangePasswordRequest request, CurrentUser current, PasswordChange passwords, LoginThrottle throttle, CancellationToken cancellationToken)
     {
-        // Throttled like sign-in: a stolen session must not become a free password oracle.
-        var account = LoginThrottle.UserAccount(current.Id);
-        if ((await throttle.CheckAsync(account, cancellationToken)).AccountWait is { } wait)
+        var outcome = await passwords.ChangeAsync(current.Id, request.CurrentPassword, request.NewPassword, cancellationToken);
+        if (outcome.Wait is { } wait)
         {
             return throttle.TooManyAttempts(wait);
         }
 
-        var error = await users.ChangePasswordAsync(current.Id, request.CurrentPassword, request.NewPassword, cancellationToken);
-        if (error == UserService.WrongCurrentPassword)
-        {
-            await throttle.FailedAsync(account, cancellationToken);
-        }
-
-        return error is null ? ApiResults.Ok() : ApiResults.BadRequest(error);
+        return outcome.Error is { } error ? ApiResults.BadRequest(error) : ApiResults.Ok();
     }
 
     public static async Task<Results<Ok<GetUserResponse>, NotFound<ApiError>>> GetCurrentUser(

@@ -45,20 +45,43 @@ public sealed class AccessibilityTests(BrowserHost host) : IClassFixture<Browser
     }
 
     [Fact]
-    public async Task AccountAndErrorPages_HaveNoViolations()
+    public async Task AccountAndErrorPages_EmptyFullPasswordErrorAndChanged_HaveNoViolations()
     {
-        var (_, alice) = await _app.SignedInUserAsync("carol");
-        await OrgKeysApp.CreateOrganizationAsync(alice, "Acme");
         var page = await host.NewPageAsync();
-        await page.GotoAsync("/signin");
-        await SignInAsync(page, "carol");
-        await Assertions.Expect(page.GetByRole(AriaRole.Cell, new() { Name = "Acme" })).ToBeVisibleAsync();
-        await AssertNoAxeViolationsAsync(page, "the account page");
+        await page.GotoAsync("/account");
+        await SignInAsync(page, "alice");
+        await Assertions.Expect(page.GetByText("You are not a member of any organization yet.")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToBeFocusedAsync();
+        await AssertNoAxeViolationsAsync(page, "the account page with no organization");
 
-        var missing = await page.GotoAsync("/no-such-page");
+        await page.GetByLabel("Current password").FillAsync("not my password");
+        await page.GetByLabel("New password").FillAsync("a brand new and long passphrase");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Change password" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#error-summary")).ToContainTextAsync("That is not your current password.");
+        await Assertions.Expect(page.Locator("#error-summary")).ToBeFocusedAsync();
+        await AssertNoAxeViolationsAsync(page, "the account page with a password error");
+
+        await page.GetByLabel("Current password").FillAsync(OrgKeysApp.Password);
+        await page.GetByLabel("New password").FillAsync("a brand new and long passphrase");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Change password" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Password changed.");
+        await AssertNoAxeViolationsAsync(page, "the account page after a password change");
+
+        var (_, carol) = await _app.SignedInUserAsync("carol");
+        await OrgKeysApp.CreateOrganizationAsync(carol, "Acme");
+        var full = await host.NewPageAsync();
+        await full.GotoAsync("/signin");
+        await SignInAsync(full, "carol");
+        await Assertions.Expect(full.GetByRole(AriaRole.Cell, new() { Name = "Acme" })).ToBeVisibleAsync();
+        await full.GetByRole(AriaRole.Link, new() { Name = "Acme" }).ClickAsync();
+        await full.GetByRole(AriaRole.Navigation, new() { Name = "Account" }).GetByRole(AriaRole.Link, new() { Name = "My account" }).ClickAsync();
+        Assert.Equal($"{host.BaseUrl}/account", full.Url);
+        await AssertNoAxeViolationsAsync(full, "the account page");
+
+        var missing = await full.GotoAsync("/no-such-page");
         Assert.Equal(404, missing!.Status);
-        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Page not found");
-        await AssertNoAxeViolationsAsync(page, "the error page");
+        await Assertions.Expect(full.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Page not found");
+        await AssertNoAxeViolationsAsync(full, "the error page");
     }
 
     [Fact]
@@ -90,6 +113,34 @@ public sealed class AccessibilityTests(BrowserHost host) : IClassFixture<Browser
     }
 
     [Fact]
+    public async Task AuditPage_FullFilteredEmptyAndPaged_HasNoViolations()
+    {
+        var (_, audra) = await _app.SignedInUserAsync("audra");
+        var (org, _) = await OrgKeysApp.CreateOrganizationAsync(audra, "Acme");
+        for (var i = 0; i < 26; i++)
+        {
+            await OrgKeysApp.CreateKeyAsync(audra, org, name: $"key {i:00}");
+        }
+
+        var page = await host.NewPageAsync();
+        await page.GotoAsync($"/organizations/{org}");
+        await SignInAsync(page, "audra");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Audit log" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToBeFocusedAsync();
+        await Assertions.Expect(page.GetByText("Page 1 of 2")).ToBeVisibleAsync();
+        await AssertNoAxeViolationsAsync(page, "the audit log, first of two pages");
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Next page" }).ClickAsync();
+        await Assertions.Expect(page.GetByText("Page 2 of 2")).ToBeVisibleAsync();
+        await AssertNoAxeViolationsAsync(page, "the audit log, last page");
+
+        await page.GetByLabel("Action").SelectOptionAsync("member.remove");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Filter" }).ClickAsync();
+        await Assertions.Expect(page.GetByText("No entries match this filter.")).ToBeVisibleAsync();
+        await AssertNoAxeViolationsAsync(page, "the audit log, filtered to nothing");
+    }
+
+    [Fact]
     public async Task WhiteLabelAdminJourney_MintCopyRevoke_HasNoViolations()
     {
         var (_, walter) = await _app.SignedInUserAsync("walter");
@@ -108,6 +159,20 @@ public sealed class AccessibilityTests(BrowserHost host) : IClassFixture<Browser
         await page.GetByRole(AriaRole.Link, new() { Name = "its inner organizations and their temporary keys" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("White label Acme");
         await AssertNoAxeViolationsAsync(page, "the white label's inner organizations");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create the organization" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#error-summary")).ToBeFocusedAsync();
+        await AssertNoAxeViolationsAsync(page, "the create form with an error");
+        await page.GetByLabel("Name").FillAsync("Inner two");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create the organization" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Copy the admin key");
+        await AssertNoAxeViolationsAsync(page, "a new inner organization's admin key shown once");
+        await page.GetByRole(AriaRole.Link, new() { Name = "I have copied it" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Delete Inner two" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToBeFocusedAsync();
+        await AssertNoAxeViolationsAsync(page, "the delete confirmation");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Delete Inner two" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Organization deleted.");
+        await AssertNoAxeViolationsAsync(page, "the inner organizations after a deletion");
         await page.GetByRole(AriaRole.Link, new() { Name = "Keys of Inner one" }).ClickAsync();
         await AssertNoAxeViolationsAsync(page, "an inner organization's temporary keys, none yet");
 

@@ -152,13 +152,13 @@ public sealed class ConsentPageTests(OAuthBrowserHost host) : IClassFixture<OAut
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Allow Robot Dashboard to use your account?");
 
         var order = new List<string>();
-        for (var i = 0; i < 6; i++)
+        for (var i = 0; i < 7; i++)
         {
             await page.Keyboard.PressAsync("Tab");
             order.Add(await page.EvaluateAsync<string>("document.activeElement.id || document.activeElement.textContent.trim()"));
         }
 
-        Assert.Equal(["Skip to main content", "OrgKeys", "Sign out", "https://dashboard.example/", "Connected applications", "allow"], order);
+        Assert.Equal(["Skip to main content", "OrgKeys", "My account", "Sign out", "https://dashboard.example/", "Connected applications", "allow"], order);
         var callback = await _client.CallbackAsync(page, () => page.Keyboard.PressAsync("Enter"));
         Assert.False(string.IsNullOrEmpty(callback["code"]));
     }

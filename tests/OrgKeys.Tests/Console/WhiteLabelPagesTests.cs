@@ -66,4 +66,58 @@ public sealed partial class WhiteLabelPagesTests(SharedApp shared) : WhiteLabelF
         Assert.Equal(HttpStatusCode.NotFound, intoOther.StatusCode);
         Assert.Equal(before, await App.WithDbAsync(db => db.ApiKeys.CountAsync()));
     }
+
+    private Task<bool> IsLiveAsync(int org) => App.WithDbAsync(db => db.Organizations.AnyAsync(o => o.Id == org && o.DeletedDate == null));
+
+    [Fact]
+    public async Task Admin_CreatesAnInnerOrganization_ItsAdminKeyShownOnce_ThenDeletesOneAfterAConfirmation()
+    {
+        using var alice = await FormClient.SignedInAsync(App, AliceId);
+        var index = $"/organizations/{AdminOrg}/whitelabel";
+        var empty = await alice.PostAsync($"{index}?handler=Create", index, ("organizationName", " "));
+        Assert.Equal(HttpStatusCode.BadRequest, empty.StatusCode);
+        Assert.Contains("There is a problem", await empty.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        var created = await alice.PostAsync($"{index}?handler=Create", index, ("organizationName", "Inner three"));
+        Assert.Equal(HttpStatusCode.OK, created.StatusCode);
+        Assert.Equal("no-store", created.Headers.CacheControl?.ToString());
+        var secret = Secret().Match(await created.Content.ReadAsStringAsync()).Groups[1].Value;
+        var org = await App.WithDbAsync(db => db.Organizations.Where(o => o.Name == "Inner three").Select(o => new { o.Id, o.WhiteLabelId }).SingleAsync());
+        Assert.Equal(WhiteLabel, org.WhiteLabelId);
+        using var withKey = App.ClientWithKey(secret);
+        Assert.Equal(HttpStatusCode.OK, (await withKey.GetAsync($"/v1/api/organizations/{org.Id}/apikeys")).StatusCode);
+        Assert.DoesNotContain(secret, await alice.GetHtmlAsync(index), StringComparison.Ordinal);
+
+        var confirm = $"{index}/organizations/{org.Id}/delete";
+        Assert.Contains("Delete Inner three?", await alice.GetHtmlAsync(confirm), StringComparison.Ordinal);
+        Assert.True(await IsLiveAsync(org.Id)); // the confirmation page changes nothing
+        var deleted = await alice.PostAsync(confirm, confirm);
+        Assert.Equal(HttpStatusCode.Redirect, deleted.StatusCode);
+        Assert.Equal($"{index}?deleted=true", deleted.Headers.Location?.OriginalString);
+        Assert.False(await IsLiveAsync(org.Id));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await withKey.GetAsync($"/v1/api/organizations/{org.Id}/apikeys")).StatusCode);
+        Assert.DoesNotContain("Inner three", await alice.GetHtmlAsync(index), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CreateAndDelete_RefusedToAMemberAnotherWhiteLabelAndACrossSitePost()
+    {
+        var index = $"/organizations/{AdminOrg}/whitelabel";
+        using var alice = await FormClient.SignedInAsync(App, AliceId);
+        var forged = await alice.PostWithoutTokenAsync($"{index}/organizations/{Inner}/delete");
+        Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
+        var forgedCreate = await alice.PostWithoutTokenAsync($"{index}?handler=Create", ("organizationName", "forged"));
+        Assert.Equal(HttpStatusCode.BadRequest, forgedCreate.StatusCode);
+        var other = await alice.PostAsync($"{index}/organizations/{OtherInner}/delete", index);
+        Assert.Equal(HttpStatusCode.NotFound, other.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await alice.GetAsync($"{index}/organizations/{OtherInner}/delete")).StatusCode);
+
+        // mike, a member of the admin organization, has no form to take a token from: the account page's sign-out form has one.
+        using var mike = await FormClient.SignedInAsync(App, await UserIdAsync("mike"));
+        var memberDelete = await mike.PostAsync($"{index}/organizations/{Inner}/delete", "/account");
+        var memberCreate = await mike.PostAsync($"{index}?handler=Create", "/account", ("organizationName", "by a member"));
+        Assert.Equal([HttpStatusCode.Forbidden, HttpStatusCode.Forbidden], [memberDelete.StatusCode, memberCreate.StatusCode]);
+        Assert.True(await IsLiveAsync(Inner) && await IsLiveAsync(OtherInner));
+        Assert.False(await App.WithDbAsync(db => db.Organizations.AnyAsync(o => o.Name == "forged" || o.Name == "by a member")));
+    }
 }

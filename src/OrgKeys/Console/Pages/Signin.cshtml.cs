@@ -76,14 +76,7 @@ public sealed class SigninModel(PasswordSignIn signIn, SessionTokens tokens, Org
             return Refused(StatusCodes.Status401Unauthorized);
         }
 
-        Response.Cookies.Append(AuthSchemes.JwtCookieName, tokens.Issue(user.Id, user.SessionVersion), new CookieOptions
-        {
-            HttpOnly = true,
-            SameSite = SameSiteMode.Lax,
-            Secure = Request.IsHttps,
-            Path = "/",
-            MaxAge = tokens.Lifetime,
-        });
+        SessionCookie.Append(HttpContext, tokens, user.Id, user.SessionVersion);
         return LocalRedirect(SafeReturnUrl());
     }
 
