@@ -77,11 +77,18 @@ public sealed class NewKeyModel(ApiKeyService keys, TimeProvider time) : Organiz
             return Refused(StatusCodes.Status403Forbidden);
         }
 
-        var (outcome, id, secret) = await keys.CreateAsync(OrganizationId, newKey, Access.Actor, cancellationToken);
+        var created = await keys.CreateAsync(OrganizationId, newKey, Access.Actor, cancellationToken);
+        var (outcome, id, secret) = created;
         if (outcome != CreateKeyOutcome.Created)
         {
-            Errors.Add(outcome == CreateKeyOutcome.Conflict ? new("custom-key", ApiKeyResults.InUse) : new(null, ApiKeyResults.ChainRevoked));
-            return Refused(StatusCodes.Status409Conflict);
+            // A policy refusal names its rule, as the API's 400 does.
+            Errors.Add(outcome switch
+            {
+                CreateKeyOutcome.Conflict => new("custom-key", ApiKeyResults.InUse),
+                CreateKeyOutcome.PolicyViolation => new(null, created.Error ?? "The organization's key policy refuses this key."),
+                _ => new(null, ApiKeyResults.ChainRevoked),
+            });
+            return Refused(outcome == CreateKeyOutcome.PolicyViolation ? StatusCodes.Status400BadRequest : StatusCodes.Status409Conflict);
         }
 
         // The only time the secret leaves the server: never cached, never sent again.
