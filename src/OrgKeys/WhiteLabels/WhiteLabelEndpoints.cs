@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -6,12 +5,10 @@ using OrgKeys.Authorization;
 using OrgKeys.Data;
 using OrgKeys.Infrastructure;
 using OrgKeys.Organizations;
-using OrgKeys.Users;
 
 namespace OrgKeys.WhiteLabels;
 
 /// <summary>What creating an inner organization needs.</summary>
-public sealed record InnerOrganizationCreation(OrganizationService Organizations, ActiveUsers Users);
 
 /// <summary>The paging and filter of <c>whitelabelAdminGetOrganizations</c>.</summary>
 public sealed record InnerOrganizationQuery(
@@ -56,37 +53,8 @@ public static class WhiteLabelEndpoints
     /// </summary>
     public static async Task<Results<Ok<CreateOrganizationResponse>, BadRequest<ApiError>>> CreateOrganization(
         WhiteLabelCreateOrganizationRequest request, WhiteLabelAccess whiteLabel, OrganizationAccess access,
-        [AsParameters] InnerOrganizationCreation services, CancellationToken cancellationToken)
-    {
-        if (OrganizationService.ValidateName(request.OrganizationName) is { } error)
-        {
-            return ApiResults.BadRequest(error);
-        }
-
-        if (request.AdminId is not null && !string.IsNullOrWhiteSpace(request.AdminEmail))
-        {
-            return ApiResults.BadRequest("Give at most one of 'adminId' or 'adminEmail': the user invited to administer the organization.");
-        }
-
-        if (request.AdminEmail is { Length: > 254 } || ClientText.RefuseControlCharacters("adminEmail", request.AdminEmail) is not null)
-        {
-            return ApiResults.BadRequest("'adminEmail' must be an e-mail address.");
-        }
-
-        PendingAdmin? admin = null;
-        if (request.AdminId is { } adminId)
-        {
-            admin = new(adminId.ToString(CultureInfo.InvariantCulture), await services.Users.ByIdAsync(adminId, cancellationToken));
-        }
-        else if (!string.IsNullOrWhiteSpace(request.AdminEmail))
-        {
-            admin = new(request.AdminEmail.Trim(), await services.Users.ByEmailAsync(request.AdminEmail, cancellationToken));
-        }
-
-        var (id, apiKey) = await services.Organizations.CreateInnerAsync(
-            request.OrganizationName!, whiteLabel.WhiteLabelId, admin, access.Actor.OnBehalfOf(whiteLabel.WhiteLabelId), cancellationToken);
-        return TypedResults.Ok(new CreateOrganizationResponse(id, apiKey));
-    }
+        [AsParameters] InnerOrganizationCreation services, CancellationToken cancellationToken) =>
+        await services.CreateAsync(request, whiteLabel, access, cancellationToken);
 
     public static async Task<Results<Ok<WhiteLabelOrganizationsResponse>, BadRequest<ApiError>>> GetOrganizations(
         WhiteLabelAccess whiteLabel, WhiteLabelService whiteLabels, [AsParameters] InnerOrganizationQuery filter, CancellationToken cancellationToken)

@@ -48,8 +48,8 @@ public sealed class WhiteLabelIndexModel(WhiteLabelService whiteLabels, OrgKeysD
         }
 
         var request = new WhiteLabelCreateOrganizationRequest(OrganizationName?.Trim(), null, null);
-        var answer = await WhiteLabelEndpoints.CreateOrganization(request, HttpContext.Features.GetRequiredFeature<WhiteLabelAccess>(), Access,
-            new InnerOrganizationCreation(organizations, users), cancellationToken);
+        var answer = await new InnerOrganizationCreation(organizations, users).CreateAsync(
+            request, HttpContext.Features.GetRequiredFeature<WhiteLabelAccess>(), Access, cancellationToken);
         switch (answer.Result)
         {
             case Ok<CreateOrganizationResponse> { Value: { } created }:

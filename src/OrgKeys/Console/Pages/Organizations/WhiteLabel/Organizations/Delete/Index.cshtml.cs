@@ -37,9 +37,9 @@ public sealed class DeleteInnerModel(WhiteLabelService whiteLabels, Organization
             return refused;
         }
 
-        var answer = await InnerOrganizationEndpoints.DeleteOrganization(HttpContext.Features.GetRequiredFeature<InnerOrganizationAccess>(), organizations,
-            cancellationToken);
-        return answer.Result is Ok<ApiOk>
+        // As whitelabelAdminDeleteOrganization does: the organization service, with the inner organization's actor.
+        var inner = HttpContext.Features.GetRequiredFeature<InnerOrganizationAccess>();
+        return await organizations.DeleteAsync(inner.OrganizationId, inner.Actor, cancellationToken)
             ? Redirect($"/organizations/{OrganizationId}/whitelabel?deleted=true")
             : NotFound();
     }
