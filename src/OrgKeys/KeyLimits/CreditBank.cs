@@ -132,18 +132,29 @@ public sealed class CreditBank(IDbContextFactory<OrgKeysDbContext> contexts, IOp
     public async Task<int> ReturnIdleAsync(DateTime idleSince, CancellationToken cancellationToken)
     {
         var returned = 0;
-        foreach (var (id, credits) in _keys)
+        OrgKeysDbContext? db = null;
+        try
         {
-            if (credits.TakeBackIfIdle(idleSince) is not { } held)
+            foreach (var (id, credits) in _keys)
             {
-                continue;
-            }
+                if (credits.TakeBackIfIdle(idleSince) is not { } held)
+                {
+                    continue;
+                }
 
-            await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-            // Only to the balance it was taken from: after a refill or an update, unspent credits are simply gone.
-            returned += await db.ApiKeys.Where(k => k.Id == id && k.CreditsRemaining != null && k.CreditsRefilledAt == held.Tag)
-                .ExecuteUpdateAsync(s => s.SetProperty(k => k.CreditsRemaining, k => k.CreditsRemaining + held.Amount), cancellationToken);
-            _keys.TryRemove(new KeyValuePair<int, KeyCredits>(id, credits));
+                db ??= await contexts.CreateDbContextAsync(cancellationToken);
+                // Only to the balance it was taken from: after a refill or an update, unspent credits are simply gone.
+                returned += await db.ApiKeys.Where(k => k.Id == id && k.CreditsRemaining != null && k.CreditsRefilledAt == held.Tag)
+                    .ExecuteUpdateAsync(s => s.SetProperty(k => k.CreditsRemaining, k => k.CreditsRemaining + held.Amount), cancellationToken);
+                _keys.TryRemove(new KeyValuePair<int, KeyCredits>(id, credits));
+            }
+        }
+        finally
+        {
+            if (db is not null)
+            {
+                await db.DisposeAsync();
+            }
         }
 
         return returned;

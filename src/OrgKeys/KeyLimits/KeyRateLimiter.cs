@@ -87,9 +87,19 @@ public sealed class KeyRateLimiter(IDbContextFactory<OrgKeysDbContext> contexts,
     private KeyRateLimits For(VerifiedApiKey key)
     {
         var rules = key.Rules.RateLimits;
-        if (_keys.TryGetValue(key.Id, out var limits) && (ReferenceEquals(limits.Rules, rules) || limits.Rules.SequenceEqual(rules)))
+        if (_keys.TryGetValue(key.Id, out var limits))
         {
-            return limits;
+            // A reloaded key brings equal rules in a new array: compared once, then known by reference.
+            if (ReferenceEquals(limits.LastSeen, rules))
+            {
+                return limits;
+            }
+
+            if (limits.Rules.SequenceEqual(rules))
+            {
+                limits.LastSeen = rules;
+                return limits;
+            }
         }
 
         // New to this node, or its limits changed: start over with the new ones.

@@ -24,12 +24,16 @@ internal sealed class KeyRateLimits
     public KeyRateLimits(RateLimitRule[] rules)
     {
         Rules = rules;
+        LastSeen = rules;
         _names = [.. rules.Select(r => r.Name)];
         Windows = [.. rules.Select(r => new SlidingWindow(r.Limit, r.WindowSeconds))];
         PolicyHeader = RateLimitHeaders.PolicyOf(Windows, _names);
     }
 
     public RateLimitRule[] Rules { get; }
+
+    /// <summary>The rules array of the cached key last matched to these limits (the cache makes a new one on each reload).</summary>
+    public RateLimitRule[] LastSeen { get; set; }
 
     public SlidingWindow[] Windows { get; }
 
