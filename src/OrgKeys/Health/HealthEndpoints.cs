@@ -13,7 +13,7 @@ public static class HealthEndpoints
     /// <param name="v1">The <c>/v1</c> group.</param>
     public static RouteGroupBuilder MapHealth(this RouteGroupBuilder v1)
     {
-        v1.MapGet("/api-health", Health).WithName("health").WithTags("Health").WithSummary("Get health").AllowAnonymous();
+        v1.MapGet("/api-health", Health).WithName("health").WithTags("Health").WithSummary("Get health").AllowAnonymous().ShortCircuit();
         v1.MapGet("/api-ready", ReadyAsync).WithName("ready").WithTags("Health").WithSummary("Get readiness")
             .WithDescription("OrgKeys extension. 200 when the database answers, every migration is applied and, on PostgreSQL, " +
                 "the change listener is connected; otherwise 503 naming the failing checks. For load balancers.")
@@ -21,7 +21,7 @@ public static class HealthEndpoints
         return v1;
     }
 
-    public static Ok<ApiOk> Health() => ApiResults.Ok();
+    public static HealthAnswer Health() => HealthAnswer.Instance;
 
     public static async Task<Results<Ok<ApiOk>, JsonHttpResult<ApiError>>> ReadyAsync(HealthCheckService health, CancellationToken cancellationToken)
     {

@@ -18,7 +18,9 @@ internal static class SecurityHeaders
             return next(http);
         });
 
-    private static readonly Func<object, Task> s_api = state => Set((HttpResponse)state, "frame-ancestors 'none'");
+    private const string ApiPolicy = "frame-ancestors 'none'";
+
+    private static readonly Func<object, Task> s_api = state => Set((HttpResponse)state, ApiPolicy);
     private static readonly Func<object, Task> s_page = state =>
     {
         var response = (HttpResponse)state;
@@ -36,6 +38,9 @@ internal static class SecurityHeaders
     /// </summary>
     public static void AllowFormRedirect(HttpContext http, Uri registeredRedirectUri) =>
         http.Items[FormRedirectKey] = registeredRedirectUri.GetLeftPart(UriPartial.Authority);
+
+    /// <summary>For an API answer written where this middleware does not run (an endpoint short-circuited at routing).</summary>
+    public static void SetApi(HttpResponse response) => Set(response, ApiPolicy);
 
     private static Task Set(HttpResponse response, string policy)
     {

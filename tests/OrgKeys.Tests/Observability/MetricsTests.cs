@@ -85,6 +85,16 @@ public class MetricsTests : IAsyncLifetime
         Assert.Matches(new Regex("^http_server_request_duration_seconds_count\\{[^}]*http_route=\"/v1/auth/check\"", RegexOptions.Multiline), after);
     }
 
+    /// <summary>The health probe is answered at routing, before the rest of the pipeline; the host still counts it under its route.</summary>
+    [Fact]
+    public async Task HealthProbes_AreCounted_UnderTheirRoute()
+    {
+        using var anonymous = _app.CreateClient();
+        (await anonymous.GetAsync("/v1/api-health")).EnsureSuccessStatusCode();
+
+        Assert.Matches(new Regex("^http_server_request_duration_seconds_count\\{[^}]*http_route=\"/v1/api-health\"[^}]*\\} [1-9]", RegexOptions.Multiline), await ScrapeAsync());
+    }
+
     [Theory]
     [InlineData(null)]
     [InlineData("203.0.113.7")]
