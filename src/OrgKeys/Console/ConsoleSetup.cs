@@ -11,6 +11,12 @@ internal static class ConsoleSetup
     /// <summary>The copy buttons' script; CSP allows scripts from this site only, never inline.</summary>
     public const string ScriptPath = "/console.js";
 
+    /// <summary>
+    /// Set by a page that shows a secret once. no-cache as well as no-store: antiforgery, whose token is on every
+    /// page, otherwise logs a warning that it overrode the header; the security headers send no-store in the end.
+    /// </summary>
+    public const string SecretCacheControl = "no-cache, no-store";
+
     public static IServiceCollection AddOrgKeysConsole(this IServiceCollection services)
     {
         // "My account" is the site's home page too: where sign-in lands.

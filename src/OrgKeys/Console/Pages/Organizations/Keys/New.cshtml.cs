@@ -92,7 +92,7 @@ public sealed class NewKeyModel(ApiKeyService keys, TimeProvider time) : Organiz
         }
 
         // The only time the secret leaves the server: never cached, never sent again.
-        Response.Headers.CacheControl = "no-store";
+        Response.Headers.CacheControl = ConsoleSetup.SecretCacheControl;
         Created = new CreatedKey(id, newKey.Name, secret);
         CustomKey = null;
         return Page();

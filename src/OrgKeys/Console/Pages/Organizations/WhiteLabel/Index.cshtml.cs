@@ -53,7 +53,7 @@ public sealed class WhiteLabelIndexModel(WhiteLabelService whiteLabels, OrgKeysD
         switch (answer.Result)
         {
             case Ok<CreateOrganizationResponse> { Value: { } created }:
-                Response.Headers.CacheControl = "no-store";
+                Response.Headers.CacheControl = ConsoleSetup.SecretCacheControl;
                 Created = (request.OrganizationName!, created.ApiKey);
                 return await ShowAsync(StatusCodes.Status200OK, cancellationToken);
             case BadRequest<ApiError> { Value: { } error }:

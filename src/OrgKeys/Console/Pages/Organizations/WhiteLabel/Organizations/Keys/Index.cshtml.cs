@@ -63,7 +63,7 @@ public sealed class InnerKeysModel(
         switch (answer.Result)
         {
             case Ok<AddApiKeyResponse> { Value: { } added }:
-                Response.Headers.CacheControl = "no-store";
+                Response.Headers.CacheControl = ConsoleSetup.SecretCacheControl;
                 Created = new CreatedKey(added.Id, Name!.Trim(), added.ApiKey);
                 return await ShowAsync(StatusCodes.Status200OK, cancellationToken);
             case IValueHttpResult { Value: ApiError error } and IStatusCodeHttpResult { StatusCode: { } status }:
