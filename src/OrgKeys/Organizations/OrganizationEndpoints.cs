@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
 using OrgKeys.Authorization;
 using OrgKeys.Infrastructure;
 
@@ -45,16 +47,17 @@ public static class OrganizationEndpoints
         CurrentUser user, OrganizationService organizations, CancellationToken cancellationToken) =>
         TypedResults.Ok(new ListOrganizationsResponse(await organizations.ListAsync(organizations.OfUser(user.Id), cancellationToken)));
 
-    public static async Task<Results<Ok<GetOrganizationInfoResponse>, NotFound<ApiError>>> GetOrganizationInfo(
-        OrganizationAccess access, OrganizationService organizations, CancellationToken cancellationToken)
+    // The body is serialized once per cached view of the organization: read on every call, changed rarely.
+    public static async Task<Results<SerializedOk<GetOrganizationInfoResponse>, NotFound<ApiError>>> GetOrganizationInfo(
+        OrganizationAccess access, OrganizationService organizations, IOptions<JsonOptions> json, CancellationToken cancellationToken)
     {
         if (await organizations.FindAsync(access.OrganizationId, cancellationToken) is not { } organization)
         {
             return ApiResults.NotFound("Organization not found.");
         }
 
-        return TypedResults.Ok(new GetOrganizationInfoResponse(
-            organization, [], ComputeLimits.Default, [], organization.WhitelabelId, new CliLists([], []), new OrganizationPerformance(0)));
+        return SerializedOk.Of(organization, static o => new GetOrganizationInfoResponse(
+            o, [], ComputeLimits.Default, [], o.WhitelabelId, new CliLists([], []), new OrganizationPerformance(0)), json);
     }
 
     /// <summary>Soft delete: the organization and every key of it stop working at once.</summary>

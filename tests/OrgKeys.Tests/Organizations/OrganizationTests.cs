@@ -155,6 +155,25 @@ public class OrganizationTests(SharedApp shared) : IClassFixture<SharedApp>, IAs
         Assert.True(body.GetProperty("performance").TryGetProperty("jobLimitM", out _));
     }
 
+    /// <summary>The body is serialized once per cached view: a change replaces the view, and so the body.</summary>
+    [Fact]
+    public async Task Get_AfterAMemberJoins_ShowsTheMember_NotTheBodyMadeBefore()
+    {
+        string[] Emails(System.Text.Json.JsonElement body) =>
+            [.. body.GetProperty("organization").GetProperty("users").EnumerateArray().Select(u => u.GetProperty("email").GetString()!).Order()];
+        var before = await (await _admin.GetAsync($"/v1/api/organizations/{_org}")).ReadJsonAsync();
+        Assert.Equal(["alice@example.com"], Emails(before));
+        Assert.Equal(["alice@example.com"], Emails(await (await _admin.GetAsync($"/v1/api/organizations/{_org}")).ReadJsonAsync()));
+
+        await _app.SignedInUserAsync("gina");
+        Assert.Equal(HttpStatusCode.OK, (await _app.JoinAsync(_admin, _org, "gina", "member")).StatusCode);
+
+        var after = await _admin.GetAsync($"/v1/api/organizations/{_org}");
+        Assert.Equal(HttpStatusCode.OK, after.StatusCode);
+        Assert.Equal(["alice@example.com", "gina@example.com"], Emails(await after.ReadJsonAsync()));
+        Assert.Equal(after.Content.Headers.ContentLength, (await after.Content.ReadAsByteArrayAsync()).Length);
+    }
+
     [Fact]
     public async Task Get_ByAGuestOrAMemberKey_Works()
     {
