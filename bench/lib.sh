@@ -1,6 +1,7 @@
 # Shared by bench/run.sh and bench/profile.sh (sourced, not run): checks the tools, builds Release
 # unless BENCH_NO_BUILD=1, makes the work folder and removes it (and any server or PostgreSQL) on exit.
-# Sets here, root and bin, and the wrk settings every script shares.
+# Sets here, root and bin, and the wrk settings every script shares (BENCH_ROUNDS: how many interleaved
+# rounds of each row, 3 unless set; 1 for a quick check that the script runs).
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/.." && pwd)
@@ -8,6 +9,7 @@ bin=$root/src/OrgKeys/bin/Release/net10.0/OrgKeys
 duration=${BENCH_DURATION:-10}
 threads=${BENCH_THREADS:-2}
 connections=${BENCH_CONNECTIONS:-50}
+rounds=${BENCH_ROUNDS:-3}
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 log() { printf 'bench: %s\n' "$*" >&2; }
@@ -99,4 +101,48 @@ write_made_up_keys() { # write_made_up_keys FILE: 1,000 well-formed keys (valid 
       const body = "ei_" + randomBytes(28).toString("hex");
       console.log(body + crc32(body).toString(16).padStart(8, "0"));
     }' >"$1"
+}
+
+rss_mib() { # rss_mib PID: "VmRSS VmHWM" of the process, in MiB
+  awk '/^VmRSS:/ { rss = $2 } /^VmHWM:/ { hwm = $2 } END { printf "%.0f %.0f\n", rss / 1024, hwm / 1024 }' "/proc/$1/status"
+}
+
+api_key_lookups() { # api_key_lookups: "hits misses" of the API key cache since start, from /metrics
+  curl -fs "$base_url/metrics" | awk '/^orgkeys_auth_cache_lookups_total\{.*cache="api_keys"/ {
+    if ($0 ~ /result="hit"/) h = $NF; else if ($0 ~ /result="miss"/) m = $NF } END { printf "%d %d\n", h, m }'
+}
+
+cached_keys_memory() { # cached_keys_memory DATA_DIR COUNT: the server's memory with COUNT known keys in its cache (sets mem_*)
+  local data=$1 count=$2 keys=$work/known-keys.txt sample before after started
+  started=$SECONDS
+  log "storing $count keys whose plaintext the benchmark holds (bench/known-keys.mjs)"
+  node "$here/known-keys.mjs" "$data/server-secret" "$keys" "$count" "$org" | sqlite3 "$data/orgkeys.db" >/dev/null
+  mem_insert_seconds=$((SECONDS - started))
+  # The cache's defaults (100,000 entries, each for a minute) could never hold them all: raised for
+  # this server only, and /metrics opened to loopback to count its lookups.
+  start_server "$data" OrgKeys__AuthCache__Capacity=$((count + 100000)) OrgKeys__AuthCache__Lifetime=02:00:00 \
+    OrgKeys__Metrics__AllowedAddresses__0=127.0.0.1
+  for sample in 1 $(((count + 1) / 2)) "$count"; do
+    [[ $(curl -s -o /dev/null -w '%{http_code}' -H "x-api-key: $(sed -n "${sample}p" "$keys")" "$base_url/v1/auth/check") == 204 ]] ||
+      die "known key $sample of $count was not accepted: its stored hash is wrong"
+  done
+  wrk -t"$threads" -c"$connections" -d5s -H "x-api-key: $admin_key" "$base_url/v1/auth/check" >/dev/null
+  wrk -t"$threads" -c"$connections" -d5s -H "x-api-key: $admin_key" "$base_url/v1/api/organizations/$org" >/dev/null
+  sleep 2
+  read -r mem_before_rss mem_before_hwm < <(rss_mib "$server_pid")
+  log "filling the cache: each of $count keys sent once"
+  mem_fill=$(node "$here/known-keys-send.mjs" "$base_url" "$keys" 16)
+  read -r mem_fill_rss mem_fill_hwm < <(rss_mib "$server_pid")
+  # The check: 10,000 keys spread over the whole list (the first ones sent are the first an expiry or a
+  # full cache would drop) sent again; every one must come from the cache (hits, no misses).
+  awk -v step=$(((count + 9999) / 10000)) 'NR % step == 1 || step == 1' "$keys" >"$work/known-keys-sample.txt"
+  mem_check_keys=$(wc -l <"$work/known-keys-sample.txt")
+  read -r -a before < <(api_key_lookups)
+  mem_check=$(node "$here/known-keys-send.mjs" "$base_url" "$work/known-keys-sample.txt" 16)
+  read -r -a after < <(api_key_lookups)
+  mem_check_hits=$((after[0] - before[0]))
+  mem_check_misses=$((after[1] - before[1]))
+  read -r mem_check_rss mem_check_hwm < <(rss_mib "$server_pid")
+  mem_seconds=$((SECONDS - started))
+  stop_server
 }

@@ -1,11 +1,18 @@
 #!/usr/bin/env bash
 # The hot-path benchmark, in one run: builds Release, starts bare Kestrel (row K, the ceiling) and OrgKeys
 # on 127.0.0.1 with a fresh data folder (SQLite), loads them in interleaved rounds with wrk, then does the same for key creation on a throwaway
-# PostgreSQL. Prints the table and writes bench/RESULTS.md.
+# PostgreSQL, then latency at 32 and 256 connections and the server's memory with 1,000,000 keys cached.
+# Prints the tables and writes bench/RESULTS.md.
 #   BENCH_DURATION=10 (seconds per row)  BENCH_THREADS=2  BENCH_CONNECTIONS=50  BENCH_NO_BUILD=1
+#   BENCH_ROUNDS=3 (interleaved rounds)  BENCH_CACHED_KEYS=1000000 (the memory row's keys)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 warmup=3
+cached_keys=${BENCH_CACHED_KEYS:-1000000}
+# wrk and the server each hold 256 connections in the latency rows; some shells start with 1,024 descriptors.
+if [[ $(ulimit -n) != unlimited ]] && (($(ulimit -n) < 4096)); then
+  ulimit -n 4096 || die "could not raise ulimit -n to 4096 (hard limit $(ulimit -Hn))"
+fi
 
 to_ms() { # 812.00us | 1.23ms | 1.02s -> milliseconds
   awk -v v="$1" 'BEGIN {
@@ -49,6 +56,18 @@ settle() {
     read -r rps[$row] p50[$row] p99[$row] errors[$row] server_cpu[$row] wrk_cpu[$row] < <(
       sort -n "$file" | awk '{ line[NR] = $0 } END { print line[int((NR + 1) / 2)] }')
   done
+}
+
+at_connections() { # at_connections N COMMAND...: runs COMMAND with wrk's connections set to N
+  local saved=$connections
+  connections=$1
+  "${@:2}"
+  connections=$saved
+}
+
+# A latency row's cell is the median of that column over the row's runs (not the run of median req/s).
+median() { # median ROW COLUMN
+  awk -v c="$2" '{ print $c }' "$work/runs-$1.txt" | sort -g | awk '{ v[NR] = $0 } END { print v[int((NR + 1) / 2)] }'
 }
 
 sqlite_fill() { # sqlite_fill DB TOTAL: adds made-up key rows (random HMACs nobody holds) up to TOTAL keys
@@ -113,7 +132,7 @@ done
 wrk -t"$threads" -c"$connections" -d5s -H "Authorization: Bearer $bearer" "$base_url/v1/auth/check" >/dev/null
 
 # Three rounds, in turn, so a burst of other load hurts one run of a row rather than the whole row.
-for _ in 1 2 3; do
+for _ in $(seq 1 "$rounds"); do
   measure K "$bare_url/"
   measure 1 "$base_url/v1/api-health"
   measure 2 "$base_url/v1/auth/check" -H "x-api-key: $admin_key"
@@ -123,6 +142,15 @@ for _ in 1 2 3; do
   measure 4 "$base_url/v1/auth/check" -H "Authorization: Bearer $bearer"
   measure 5 "$base_url/v1/auth/check" -s "$here/made-up-keys.lua"
   measure 6 "$base_url/v1/api/organizations/$org" -H "x-api-key: $admin_key"
+done
+
+# Latency under load: rows K, 2 and 6 at 32 and 256 connections (rows K@32, 2@32, ...), in turn.
+for _ in $(seq 1 "$rounds"); do
+  for c in 32 256; do
+    at_connections "$c" measure "K@$c" "$bare_url/"
+    at_connections "$c" measure "2@$c" "$base_url/v1/auth/check" -H "x-api-key: $admin_key"
+    at_connections "$c" measure "6@$c" "$base_url/v1/api/organizations/$org" -H "x-api-key: $admin_key"
+  done
 done
 
 # Row 9: client-credentials grants per second, OrgKeys (9) and npm oidc-provider (9o, bench/oidc-provider.mjs)
@@ -139,7 +167,7 @@ for _ in $(seq 1 60); do
   sleep 0.5
 done
 curl -fs -o /dev/null "http://127.0.0.1:$op_port/.well-known/openid-configuration" || { cat "$work/oidc-provider.log" >&2; die "oidc-provider did not come up"; }
-for _ in 1 2 3; do
+for _ in $(seq 1 "$rounds"); do
   measure 9 "$base_url/v1/oauth/token" -s "$here/grant.lua" -H "Authorization: Basic $oauth_basic"
   measure 9o "http://127.0.0.1:$op_port/token" -s "$here/grant.lua" -H "Authorization: Basic $(printf 'bench:%s' "$op_secret" | base64 -w0)"
 done
@@ -148,7 +176,7 @@ wait "$op_pid" 2>/dev/null || true
 trap 'stop_process "$bare_pid"; cleanup' EXIT
 
 sqlite_fill "$data/orgkeys.db" 1000000
-for _ in 1 2; do
+for _ in $(seq 1 $((rounds < 2 ? rounds : 2))); do
   measure K "$bare_url/"
   measure 8 "$base_url/v1/auth/check" -H "x-api-key: $admin_key"
   measure 5m "$base_url/v1/auth/check" -s "$here/made-up-keys.lua"
@@ -168,6 +196,9 @@ measure K "$bare_url/"
 measure 1g "$base_url/v1/api-health"
 measure 5g "$base_url/v1/auth/check" -s "$here/made-up-keys.lua"
 stop_server
+
+# Memory: the server's RSS before and after $cached_keys distinct valid keys were each verified once.
+cached_keys_memory "$data" "$cached_keys"
 
 # --- PostgreSQL: row 7 ----------------------------------------------------------------------------
 log "starting a throwaway PostgreSQL"
@@ -202,6 +233,19 @@ row() { # row ID WHAT TARGET_OP TARGET_VALUE TARGET_TEXT
 }
 
 p99_ratio=$(ratio "${p99[8]}" "${p99[2]}")
+
+latency_row() { # latency_row ID CONNECTIONS: the cells are medians over the row's runs, each column on its own
+  local id=$1@$2
+  printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$1" "$2" "$(median "$id" 1)" "$(median "$id" 2)" "$(median "$id" 3)" \
+    "$(ratio "$(median "$id" 3)" "$(median "K@$2" 3)")" "$(awk '{ print $4 }' "$work/runs-$id.txt" | paste -sd' ')"
+}
+p99_256_ratio=$(ratio "$(median 2@256 3)" "$(median K@256 3)")
+grouped() { sed -E ':a;s/([0-9])([0-9]{3})($|,)/\1,\2\3/;ta' <<<"$1"; } # 1000000 -> 1,000,000
+sent() { # sent JSON: bench/known-keys-send.mjs's line, in words
+  jq -r '"\(.accepted) of \(.sent) accepted in \(.seconds) s (\(if .seconds > 0 then .sent / .seconds | floor else "?" end) keys/s)"
+    + (if .others == {} then "" else ", **other answers \(.others | tostring)**" end)' <<<"$1"
+}
+mem_per_key=$(awk -v a="$mem_fill_rss" -v b="$mem_before_rss" -v n="$cached_keys" 'BEGIN { printf "%.0f", (a - b) * 1048576 / n }')
 cores=$(nproc)
 cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 {
@@ -209,7 +253,7 @@ cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
   echo
   echo "Written by \`bench/run.sh\` on $started: $cpu, $cores cores, $(uname -sr), .NET $(dotnet --version),"
   echo "$(wrk --version 2>&1 | head -n 1 | cut -d' ' -f1-2), ${threads} threads, ${connections} connections, ${duration} s per run after a ${warmup} s warm-up;"
-  echo "rows K, 1, 2, 2l, 2r, 3, 4, 5 and 6 run three times in turn, then rows 9 and 9o three times in turn, rows 8 and 5m twice (K beside them), and each row shows its median run;"
+  echo "rows K, 1, 2, 2l, 2r, 3, 4, 5 and 6 run $rounds times in turn, then rows 9 and 9o $rounds times in turn, rows 8 and 5m $((rounds < 2 ? rounds : 2)) times (K beside them), and each row shows its median run;"
   echo "row K (bare Kestrel, bench/BareKestrel: 204 with no middleware) is the ceiling, its median taken over all its runs."
   echo "wrk and OrgKeys share the same cores (load average before the run: $load_before), so compare ratios, not absolute figures."
   echo
@@ -243,6 +287,39 @@ cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
   echo "Row 2l: req/s with two rate limits and credits / row 2 = $(ratio "${rps[2l]}" "${rps[2]}") (target ≥ 0.85: $(verdict "$(ratio "${rps[2l]}" "${rps[2]}")" ">=" 0.85))."
   echo "Row 2r: req/s of refusals at the limit / row 2 = $(ratio "${rps[2r]}" "${rps[2]}") (target ≥ 0.9: $(verdict "$(ratio "${rps[2r]}" "${rps[2]}")" ">=" 0.9))."
   echo "Row 8: p99 at 1,000,000 keys / p99 at 1,000 keys = ${p99[8]} / ${p99[2]} = $p99_ratio (target ≤ 1.2: $(verdict "$p99_ratio" "<=" 1.2))."
+  echo
+  echo "## Latency under load"
+  echo
+  echo "Rows K, 2 and 6 (as above) at 32 and 256 connections, ${threads} wrk threads, in turn with K beside them ($rounds rounds), ${duration} s per run"
+  echo "after a ${warmup} s warm-up; percentiles are wrk 4.1's (--latency). Each cell is the median of its column over the row's runs."
+  echo
+  echo "| row | connections | req/s | p50 ms | p99 ms | p99 / K's p99 | non-2xx per run |"
+  echo "|---|---:|---:|---:|---:|---:|---|"
+  for c in 32 256; do
+    latency_row K "$c"
+    latency_row 2 "$c"
+    latency_row 6 "$c"
+  done
+  echo
+  echo "Row 2 at 256 connections: p99 / bare Kestrel's p99 = $(median 2@256 3) / $(median K@256 3) = $p99_256_ratio (target ≤ 2: $(verdict "$p99_256_ratio" "<=" 2))."
+  echo
+  echo "## Memory with $(grouped "$cached_keys") keys cached"
+  echo
+  echo "OrgKeys (SQLite, the rows' data folder) restarted with \`OrgKeys:AuthCache:Capacity\` = keys + 100,000 and \`Lifetime\` = 2 h:"
+  echo "its defaults (100,000 entries, one minute) could never hold them all. The keys are generated and stored as OrgKeys"
+  echo "stores its own (bench/known-keys.mjs: HMAC under the pepper derived from the data folder's server secret); three"
+  echo "are checked to answer 204 before the fill. RSS from /proc/PID/status; the server was warmed up (5 s each of rows 2 and 6) before the first."
+  echo
+  echo "| when | VmRSS MiB | VmHWM MiB |"
+  echo "|---|---:|---:|"
+  echo "| before the fill (warmed up, $(grouped "$cached_keys") known keys stored, none cached) | $mem_before_rss | $mem_before_hwm |"
+  echo "| after each key was verified once: $(sent "$mem_fill") | $mem_fill_rss | $mem_fill_hwm |"
+  echo "| after the check: $mem_check_keys of the keys, spread over the list, sent again: $(sent "$mem_check") | $mem_check_rss | $mem_check_hwm |"
+  echo
+  echo "Check: $mem_check_hits API key cache hits and $mem_check_misses misses for its $mem_check_keys keys (from /metrics; all from the cache: $( ((mem_check_hits >= mem_check_keys && mem_check_misses == 0)) && echo yes || echo '**no**'))."
+  echo "Memory per cached key: ($mem_fill_rss − $mem_before_rss) MiB / $cached_keys = $mem_per_key bytes."
+  echo "Memory with $cached_keys keys cached: peak (VmHWM) $mem_check_hwm MiB (target ≤ 400 MiB: $(verdict "$mem_check_hwm" "<=" 400))."
+  echo "The step took $mem_seconds s, of which $mem_insert_seconds s storing the keys."
 } >"$work/results.md"
 
 cat "$work/results.md"
