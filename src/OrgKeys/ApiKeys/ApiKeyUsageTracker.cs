@@ -57,9 +57,11 @@ public sealed class ApiKeyUsageTracker(AuthCache cache)
     /// <summary>Old keys whose successor was used in <paramref name="batch"/>: their grace starts at that use. Returns the keys whose expiry changed.</summary>
     private static async Task<List<int>> StartGracesAsync(OrgKeysDbContext db, ConcurrentDictionary<int, KeyUsage> batch, CancellationToken cancellationToken)
     {
-        var used = batch.Keys.ToArray();
-        var waiting = await db.ApiKeys.Where(k => k.PendingGraceSeconds != null && k.RolledToId != null && used.Contains(k.RolledToId.Value))
-            .ToListAsync(cancellationToken);
+        // The keys waiting for their successor's first use are few; the keys used in a batch can be tens of
+        // thousands, more than a statement may bind (SQLite: 32,766 parameters). So the waiting keys are read
+        // and matched here, never the batch sent as a list.
+        var waiting = (await db.ApiKeys.Where(k => k.PendingGraceSeconds != null && k.RolledToId != null).ToListAsync(cancellationToken))
+            .FindAll(k => batch.ContainsKey(k.RolledToId!.Value));
         if (waiting.Count == 0)
         {
             return [];

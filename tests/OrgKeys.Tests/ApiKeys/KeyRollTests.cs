@@ -128,6 +128,30 @@ public class KeyRollTests(PeerApp shared) : IClassFixture<PeerApp>, IAsyncLifeti
         Assert.Equal(HttpStatusCode.Unauthorized, await UseAsync(oldKey));
     }
 
+    /// <summary>
+    /// A busy node uses more keys between two flushes than one SQL statement may bind (SQLite: 32,766): the
+    /// flush must still write lastUsed and start a waiting grace, not fail and drop the whole batch.
+    /// </summary>
+    [Fact]
+    public async Task GraceFromFirstUse_StartsEvenWhenTheFlushHoldsMoreKeysThanAStatementMayBind()
+    {
+        var (oldId, _) = await OrgKeysApp.CreateKeyAsync(_admin, _org);
+        var response = await RollAsync(oldId, """{"graceSeconds":3600,"graceFromFirstUse":true}""");
+        var newId = (await response.ReadJsonAsync()).GetProperty("id").GetInt32();
+        var tracker = _app.Services.GetRequiredService<ApiKeyUsageTracker>();
+        var now = _app.Time.GetUtcNow().UtcDateTime;
+        for (var id = 1_000_000; id < 1_033_000; id++)
+        {
+            tracker.Record(id, now, null); // keys no table holds: only the size of the batch matters
+        }
+
+        tracker.Record(newId, now, System.Net.IPAddress.Loopback);
+        await _app.WithDbAsync(db => tracker.FlushAsync(db, CancellationToken.None));
+
+        Assert.Equal(now.AddSeconds(3600), (await KeyAsync(oldId)).ExpiresAt!.Value, TimeSpan.FromSeconds(1));
+        Assert.Equal(now, (await KeyAsync(newId)).LastUsedAt!.Value, TimeSpan.FromSeconds(1));
+    }
+
     [Fact]
     public async Task KeyMintedByARolledKey_CannotOutliveIt_AndARolledChildStaysInItsParentsChain()
     {
