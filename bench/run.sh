@@ -288,6 +288,12 @@ cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
   echo "Row 2r: req/s of refusals at the limit / row 2 = $(ratio "${rps[2r]}" "${rps[2]}") (target ≥ 0.9: $(verdict "$(ratio "${rps[2r]}" "${rps[2]}")" ">=" 0.9))."
   echo "Row 8: p99 at 1,000,000 keys / p99 at 1,000 keys = ${p99[8]} / ${p99[2]} = $p99_ratio (target ≤ 1.2: $(verdict "$p99_ratio" "<=" 1.2))."
   echo
+  echo "Against bare Kestrel (issue 20; req/s of the row / req/s of row K):"
+  for target in "1 0.95 health" "2 0.9 key check" "3 0.9 session JWT check" "4 0.9 Bearer check" "5 0.95 made-up key" "6 0.65 organization read"; do
+    read -r id minimum label <<<"$target"
+    echo "- row $id ($label): ${rps[$id]} / ${rps[K]} = $(ratio "${rps[$id]}" "${rps[K]}") (target ≥ $minimum: $(verdict "$(ratio "${rps[$id]}" "${rps[K]}")" ">=" "$minimum"))."
+  done
+  echo
   echo "## Latency under load"
   echo
   echo "Rows K, 2 and 6 (as above) at 32 and 256 connections, ${threads} wrk threads, in turn with K beside them ($rounds rounds), ${duration} s per run"
