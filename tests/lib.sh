@@ -35,3 +35,16 @@ ensure_commands() { # ensure_commands COMMAND[:PACKAGE]...: installs the Debian 
   "${sudo_[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >&2 || return 1
   for spec in "$@"; do command -v "${spec%%:*}" >/dev/null || { echo "${spec%%:*} is still missing" >&2; return 1; }; done
 }
+
+start_orgkeys() { # start_orgkeys BIN BASE_URL LOG: runs `BIN serve` on BASE_URL in the background (server_pid), returns once /v1/api-health answers; 1, with the log's end, if it exits or never answers
+  local bin=$1 base=$2 log=$3
+  "$bin" serve --urls "$base" >"$log" 2>&1 </dev/null &
+  server_pid=$!
+  for _ in $(seq 1 120); do
+    kill -0 "$server_pid" 2>/dev/null || { tail -n 30 "$log" >&2; return 1; }
+    curl -s -o /dev/null "$base/v1/api-health" && return 0
+    sleep 0.5
+  done
+  tail -n 30 "$log" >&2
+  return 1
+}

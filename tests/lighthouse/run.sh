@@ -36,13 +36,7 @@ fi
 # --- OrgKeys, with one organization that has a key and a second member -----------------------------
 export OrgKeys__DataDirectory=$work/data
 base=http://127.0.0.1:$(free_port)
-"$bin" serve --urls "$base" >"$work/orgkeys.log" 2>&1 </dev/null &
-server_pid=$!
-for _ in $(seq 1 120); do
-  kill -0 "$server_pid" 2>/dev/null || { tail -n 30 "$work/orgkeys.log" >&2; exit 1; }
-  curl -s -o /dev/null "$base/v1/api-health" && break
-  sleep 0.5
-done
+start_orgkeys "$bin" "$base" "$work/orgkeys.log" || exit 1
 
 password=$(head -c 24 /dev/urandom | base64 | tr -d '/+=')
 for user in alice bob; do
