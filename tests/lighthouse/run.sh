@@ -69,12 +69,15 @@ done
 declare -A names=(
   [/signin]="sign-in page" [/account]="my account" ["/organizations/$org"]="organization overview"
   ["/organizations/$org/keys"]="API keys" ["/organizations/$org/keys/new"]="new API key" ["/organizations/$org/members"]="members"
+  ["/organizations/$org/oauth-clients"]="OAuth clients"
 )
 nice -n 10 node "$here/audit.mjs" "$base" "$chrome_port" /signin "@$work/session" /account "/organizations/$org" \
-  "/organizations/$org/keys" "/organizations/$org/keys/new" "/organizations/$org/members" >"$work/results.jsonl" 2>"$work/audit.log" || true
+  "/organizations/$org/keys" "/organizations/$org/keys/new" "/organizations/$org/members" \
+  "/organizations/$org/oauth-clients" >"$work/results.jsonl" 2>"$work/audit.log" || true
 
 pass=0 fail=0
-for path in /signin /account "/organizations/$org" "/organizations/$org/keys" "/organizations/$org/keys/new" "/organizations/$org/members"; do
+for path in /signin /account "/organizations/$org" "/organizations/$org/keys" "/organizations/$org/keys/new" "/organizations/$org/members" \
+  "/organizations/$org/oauth-clients"; do
   name=${names[$path]}
   result=$(jq -c --arg p "$path" 'select(.path == $p)' "$work/results.jsonl" 2>/dev/null || true)
   if [[ -z $result ]]; then

@@ -33,7 +33,7 @@ public static class OAuthClientEndpoints
         int organizationId, CreateOAuthClientRequest request, OrganizationAccess access, OAuthClientService clients, HttpContext http)
     {
         var isPublic = request.IsPublic ?? false;
-        var (settings, error) = Validate(request.Name, request.Description, request.HomepageUrl, request.RedirectUris ?? [], request.Scopes ?? [],
+        var (settings, error) = OAuthClientRules.Settings(request.Name, request.Description, request.HomepageUrl, request.RedirectUris ?? [], request.Scopes ?? [],
             request.AllowedGrantTypes ?? OAuthClientRules.DefaultGrantTypes, isPublic);
         if (settings is null)
         {
@@ -68,7 +68,7 @@ public static class OAuthClientEndpoints
         }
 
         var current = OAuthClientService.Describe(client);
-        var (settings, error) = Validate(request.Name ?? current.Name, request.Description ?? current.Description, request.HomepageUrl ?? current.HomepageUrl,
+        var (settings, error) = OAuthClientRules.Settings(request.Name ?? current.Name, request.Description ?? current.Description, request.HomepageUrl ?? current.HomepageUrl,
             request.RedirectUris ?? current.RedirectUris, request.Scopes ?? current.Scopes, request.AllowedGrantTypes ?? current.AllowedGrantTypes, current.IsPublic);
         if (settings is null)
         {
@@ -107,17 +107,5 @@ public static class OAuthClientEndpoints
 
         await clients.DeleteAsync(client, access.Actor, cancellationToken);
         return ApiResults.Ok();
-    }
-
-    private static (OAuthClientSettings?, string?) Validate(string? name, string? description, string? homepageUrl, IReadOnlyList<string> redirectUris,
-        IReadOnlyList<string> scopes, IReadOnlyList<string> grantTypes, bool isPublic)
-    {
-        var error = OAuthClientRules.Name(name) ?? OAuthClientRules.Description(description) ?? OAuthClientRules.HomepageUrl(homepageUrl)
-            ?? OAuthClientRules.RedirectUris(redirectUris) ?? OAuthClientRules.ScopeList(scopes)
-            ?? OAuthClientRules.GrantTypeList(grantTypes, isPublic, redirectUris.Count);
-        return error is null
-            ? (new OAuthClientSettings(name!.Trim(), description, homepageUrl, [.. redirectUris.Distinct(StringComparer.Ordinal)],
-                [.. scopes.Distinct(StringComparer.Ordinal)], [.. grantTypes.Distinct(StringComparer.Ordinal)]), null)
-            : (null, error);
     }
 }

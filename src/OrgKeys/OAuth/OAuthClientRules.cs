@@ -68,6 +68,18 @@ internal static class OAuthClientRules
             : null;
     }
 
+    /// <summary>The API's checks in its order, first refusal wins; the settings to store (duplicates dropped) when all pass.</summary>
+    public static (OAuthClientSettings?, string?) Settings(string? name, string? description, string? homepageUrl, IReadOnlyList<string> redirectUris,
+        IReadOnlyList<string> scopes, IReadOnlyList<string> grantTypes, bool isPublic)
+    {
+        var error = Name(name) ?? Description(description) ?? HomepageUrl(homepageUrl) ?? RedirectUris(redirectUris) ?? ScopeList(scopes)
+            ?? GrantTypeList(grantTypes, isPublic, redirectUris.Count);
+        return error is null
+            ? (new OAuthClientSettings(name!.Trim(), description, homepageUrl, [.. redirectUris.Distinct(StringComparer.Ordinal)],
+                [.. scopes.Distinct(StringComparer.Ordinal)], [.. grantTypes.Distinct(StringComparer.Ordinal)]), null)
+            : (null, error);
+    }
+
     private static bool IsLoopback(Uri uri) =>
         uri.IsLoopback && (uri.HostNameType != UriHostNameType.Dns || uri.Host == "localhost")
         || (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address));

@@ -189,6 +189,53 @@ public sealed class AccessibilityTests(BrowserHost host) : IClassFixture<Browser
         Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await withKey.GetAsync("/v1/api/user/organizations")).StatusCode);
     }
 
+    [Fact]
+    public async Task OAuthClientPages_EmptyErrorSecretFullAndDelete_HaveNoViolations()
+    {
+        var (_, olga) = await _app.SignedInUserAsync("olga");
+        var (org, _) = await OrgKeysApp.CreateOrganizationAsync(olga, "Acme");
+        var page = await host.NewPageAsync();
+        await page.GotoAsync($"/organizations/{org}");
+        await SignInAsync(page, "olga");
+        await page.GetByRole(AriaRole.Link, new() { Name = "OAuth clients" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToBeFocusedAsync();
+        await Assertions.Expect(page.GetByText("No OAuth clients are registered here yet.")).ToBeVisibleAsync();
+        await AssertNoAxeViolationsAsync(page, "the empty OAuth client list");
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Register an OAuth client" }).ClickAsync();
+        await AssertNoAxeViolationsAsync(page, "the OAuth client registration form");
+        await page.GetByLabel("Name", new() { Exact = true }).FillAsync("Robot");
+        await page.GetByLabel("Redirect URIs").FillAsync("http://app.example/callback");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Register the client" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#error-summary")).ToContainTextAsync("redirectUris");
+        await AssertNoAxeViolationsAsync(page, "the registration form with a redirect URI error");
+
+        await page.GetByLabel("Redirect URIs").FillAsync("https://app.example/callback");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Register the client" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Copy your client's credentials");
+        Assert.NotEmpty(await page.GetByLabel("Client secret").InputValueAsync());
+        await AssertNoAxeViolationsAsync(page, "a new OAuth client's secret shown once");
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "I have copied it" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Cell, new() { Name = "Robot", Exact = true })).ToBeVisibleAsync();
+        await AssertNoAxeViolationsAsync(page, "the OAuth client list");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Edit Robot" }).ClickAsync();
+        await AssertNoAxeViolationsAsync(page, "the OAuth client edit form");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Rotate the secret" }).ClickAsync();
+        await AssertNoAxeViolationsAsync(page, "the rotate confirmation");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Rotate the secret" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Copy the new client secret");
+        await AssertNoAxeViolationsAsync(page, "a rotated secret shown once");
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "I have copied it" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Delete Robot" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToBeFocusedAsync();
+        await AssertNoAxeViolationsAsync(page, "the OAuth client delete confirmation");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Delete Robot" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("OAuth client deleted.");
+        await AssertNoAxeViolationsAsync(page, "the OAuth client list after a deletion");
+    }
+
     /// <summary>Issue 19: the API reference works offline, so everything it loads comes from OrgKeys itself.</summary>
     [Fact]
     public async Task Docs_LoadNothingFromElsewhere()
