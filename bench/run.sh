@@ -324,7 +324,14 @@ cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
   echo
   echo "Check: $mem_check_hits API key cache hits and $mem_check_misses misses for its $mem_check_keys keys (from /metrics; all from the cache: $( ((mem_check_hits >= mem_check_keys && mem_check_misses == 0)) && echo yes || echo '**no**'))."
   echo "Memory per cached key: ($mem_fill_rss − $mem_before_rss) MiB / $cached_keys = $mem_per_key bytes."
-  echo "Memory with $cached_keys keys cached: peak (VmHWM) $mem_check_hwm MiB (target ≤ 400 MiB: $(verdict "$mem_check_hwm" "<=" 400))."
+  if (( cached_keys >= 1000000 )); then
+    echo "Memory with $cached_keys keys cached: peak (VmHWM) $mem_check_hwm MiB (target ≤ 400 MiB for 1,000,000: $(verdict "$mem_check_hwm" "<=" 400))."
+  else
+    # The target is for a million keys: a smaller fill is judged by what it predicts for a million.
+    mem_million=$(awk -v b="$mem_before_rss" -v k="$mem_per_key" 'BEGIN { printf "%.0f", b + k * 1000000 / 1048576 }')
+    echo "Memory with $cached_keys keys cached: peak (VmHWM) $mem_check_hwm MiB. Predicted for 1,000,000 keys at $mem_per_key bytes each:"
+    echo "$mem_before_rss + $mem_per_key × 1,000,000 / 1,048,576 = $mem_million MiB (target ≤ 400 MiB: $(verdict "$mem_million" "<=" 400))."
+  fi
   echo "The step took $mem_seconds s, of which $mem_insert_seconds s storing the keys."
 } >"$work/results.md"
 
