@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Mvc;
-using OrgKeys.Authorization;
 using OrgKeys.OAuth;
 
 namespace OrgKeys.Console.Pages.Organizations.OAuthClients;
@@ -13,44 +12,31 @@ public sealed class EditOAuthClientModel(OAuthClientService clients) : OAuthClie
     [FromRoute]
     public int OAuthClientId { get; set; }
 
-    public SelfServeOAuthClient Client { get; private set; } = null!;
-
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
-        if (await AuthorizeAsync(Policies.OrganizationAdmin) is { } refused)
+        if ((await FindClientAsync(clients, OAuthClientId, null, cancellationToken)).Answer is { } answer)
         {
-            return refused;
+            return answer;
         }
 
-        if (await clients.FindAsync(OrganizationId, OAuthClientId, cancellationToken) is not { } client)
-        {
-            return NotFound();
-        }
-
-        Client = OAuthClientService.Describe(client);
         Show(Client);
         return Page();
     }
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
-        if (await AuthorizeAsync(Policies.OrganizationAdmin) is { } refused)
+        var (answer, client) = await FindClientAsync(clients, OAuthClientId, null, cancellationToken);
+        if (answer is not null)
         {
-            return refused;
+            return answer;
         }
 
-        if (await clients.FindAsync(OrganizationId, OAuthClientId, cancellationToken) is not { } client)
-        {
-            return NotFound();
-        }
-
-        Client = OAuthClientService.Describe(client);
         if (Validate(Client.IsPublic) is not { } settings)
         {
             return Refused(StatusCodes.Status400BadRequest);
         }
 
-        await clients.UpdateAsync(client, settings, Access.Actor, cancellationToken);
+        await clients.UpdateAsync(client!, settings, Access.Actor, cancellationToken);
         return Redirect($"{ListUrl}?done=updated");
     }
 }

@@ -9,7 +9,7 @@ namespace OrgKeys.Console.Pages.Organizations.OAuthClients;
 /// The register and edit forms' fields, checked by <see cref="OAuthClientRules.Settings"/>: the API's own rules
 /// and messages, each shown next to the field it is about.
 /// </summary>
-public abstract class OAuthClientForm : OrganizationPage
+public abstract class OAuthClientForm : OAuthClientPage
 {
     public static readonly IReadOnlyList<(string Value, string Label)> GrantTypeChoices =
     [
@@ -41,8 +41,6 @@ public abstract class OAuthClientForm : OrganizationPage
     public List<string> GrantTypes { get; set; } = [];
 
     public List<FormError> Errors { get; } = [];
-
-    public string ListUrl => $"/organizations/{OrganizationId}/oauth-clients";
 
     public string? ErrorFor(string field) => Errors.Find(e => e.Field == field)?.Message;
 

@@ -9,20 +9,16 @@ namespace OrgKeys.Console.Pages.Organizations.OAuthClients;
 /// <c>…/oauth-clients/{oauthClientId}/rotate-secret</c>: the GET asks to confirm; the POST rotates through
 /// <see cref="OAuthClientService.RotateSecretAsync"/> (the old secret stops at once) and shows the new one once.
 /// </summary>
-public sealed class RotateOAuthClientSecretModel(OAuthClientService clients) : OrganizationPage
+public sealed class RotateOAuthClientSecretModel(OAuthClientService clients) : OAuthClientPage
 {
     private OAuthApplication? _client;
 
     [FromRoute]
     public int OAuthClientId { get; set; }
 
-    public SelfServeOAuthClient Client { get; private set; } = null!;
-
     public string? Secret { get; private set; }
 
     public string? Error { get; private set; }
-
-    public string ListUrl => $"/organizations/{OrganizationId}/oauth-clients";
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken) =>
         await LoadAsync(Policies.OrganizationAdmin, cancellationToken) ?? Page();
@@ -43,17 +39,12 @@ public sealed class RotateOAuthClientSecretModel(OAuthClientService clients) : O
     /// <summary>Null once an admin (who also passes <paramref name="policy"/>) asked for a confidential client of this organization.</summary>
     private async Task<IActionResult?> LoadAsync(string policy, CancellationToken cancellationToken)
     {
-        if ((await AuthorizeAsync(Policies.OrganizationAdmin) ?? await AuthorizeAsync(policy)) is { } refused)
+        (var answer, _client) = await FindClientAsync(clients, OAuthClientId, policy, cancellationToken);
+        if (answer is not null)
         {
-            return refused;
+            return answer;
         }
 
-        if (await clients.FindAsync(OrganizationId, OAuthClientId, cancellationToken) is not { } client)
-        {
-            return NotFound();
-        }
-
-        (_client, Client) = (client, OAuthClientService.Describe(client));
         if (!Client.IsPublic)
         {
             return null;
