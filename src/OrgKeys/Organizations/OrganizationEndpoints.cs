@@ -48,10 +48,13 @@ public static class OrganizationEndpoints
         TypedResults.Ok(new ListOrganizationsResponse(await organizations.ListAsync(organizations.OfUser(user.Id), cancellationToken)));
 
     // The body is serialized once per cached view of the organization: read on every call, changed rarely.
+    // A cached view needs no OrganizationService (a pooled DbContext and the services around it): only a miss builds one.
     public static async Task<Results<SerializedOk<GetOrganizationInfoResponse>, NotFound<ApiError>>> GetOrganizationInfo(
-        OrganizationAccess access, OrganizationService organizations, IOptions<JsonOptions> json, CancellationToken cancellationToken)
+        OrganizationAccess access, OrganizationViewCache views, TimeProvider time, HttpContext http, IOptions<JsonOptions> json)
     {
-        if (await organizations.FindAsync(access.OrganizationId, cancellationToken) is not { } organization)
+        var organization = views.TryGet(access.OrganizationId, time.GetUtcNow(), out var cached) ? cached
+            : await http.RequestServices.GetRequiredService<OrganizationService>().LoadAsync(access.OrganizationId, http.RequestAborted);
+        if (organization is null)
         {
             return ApiResults.NotFound("Organization not found.");
         }

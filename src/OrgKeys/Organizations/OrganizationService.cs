@@ -119,12 +119,13 @@ public sealed class OrganizationService(OrgKeysDbContext db, ApiKeyService keys,
     /// </summary>
     public async Task<OrganizationDto?> FindAsync(int organizationId, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
-        if (views.TryGet(organizationId, now, out var cached))
-        {
-            return cached;
-        }
+        return views.TryGet(organizationId, time.GetUtcNow(), out var cached) ? cached : await LoadAsync(organizationId, cancellationToken);
+    }
 
+    /// <summary>The database half of <see cref="FindAsync"/>, for a caller that has already missed the cache.</summary>
+    public async Task<OrganizationDto?> LoadAsync(int organizationId, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
         var generation = views.Generation;
         if (await ListAsync(ById(organizationId), cancellationToken) is not [var organization])
         {
