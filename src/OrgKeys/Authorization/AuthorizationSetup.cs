@@ -7,7 +7,8 @@ internal static class AuthorizationSetup
     public static IServiceCollection AddOrgKeysAuthorization(this IServiceCollection services)
     {
         services.AddAuthorization(Policies.Add);
-        services.AddScoped<IAuthorizationHandler, OrganizationRoleHandler>();
+        // All singletons: the framework then resolves the handler list once, not on every authorized request.
+        services.AddSingleton<IAuthorizationHandler, OrganizationRoleHandler>();
         services.AddSingleton<IAuthorizationHandler, WhiteLabelAdminHandler>();
         services.AddSingleton<IAuthorizationHandler, UserRequirementHandler>();
         services.AddSingleton<IAuthorizationHandler, DurableCredentialHandler>();

@@ -22,7 +22,7 @@ public sealed record UserRequirement : IAuthorizationRequirement;
 /// only on its own organization; a user with their membership role. Not a member: 404. A member
 /// below the required role: 403.
 /// </summary>
-internal sealed class OrganizationRoleHandler(AccessLookup lookup) : AuthorizationHandler<OrganizationRoleRequirement>
+internal sealed class OrganizationRoleHandler : AuthorizationHandler<OrganizationRoleRequirement>
 {
     protected override async Task HandleRequirementAsync(AuthorizationHandlerContext context, OrganizationRoleRequirement requirement)
     {
@@ -33,7 +33,7 @@ internal sealed class OrganizationRoleHandler(AccessLookup lookup) : Authorizati
             return;
         }
 
-        var access = http.Features.Get<OrganizationAccess>() ?? await ResolveAsync(context, organizationId, http.RequestAborted);
+        var access = http.Features.Get<OrganizationAccess>() ?? await ResolveAsync(context, http, organizationId);
         if (access is null)
         {
             context.Fail(new NotFoundReason(this, "Organization not found."));
@@ -51,7 +51,7 @@ internal sealed class OrganizationRoleHandler(AccessLookup lookup) : Authorizati
         context.Succeed(requirement);
     }
 
-    private async Task<OrganizationAccess?> ResolveAsync(AuthorizationHandlerContext context, int organizationId, CancellationToken cancellationToken)
+    private static async Task<OrganizationAccess?> ResolveAsync(AuthorizationHandlerContext context, HttpContext http, int organizationId)
     {
         if (context.User.AsApiKey() is { } apiKey)
         {
@@ -71,7 +71,8 @@ internal sealed class OrganizationRoleHandler(AccessLookup lookup) : Authorizati
             return null;
         }
 
-        var role = await lookup.RoleAsync(organizationId, user.UserId, cancellationToken);
+        // Taken from the request only for a user: a key or a client token resolves without the per-request lookup.
+        var role = await http.RequestServices.GetRequiredService<AccessLookup>().RoleAsync(organizationId, user.UserId, http.RequestAborted);
         return role is null ? null : new OrganizationAccess(organizationId, role.Value, user.UserId, null);
     }
 }
