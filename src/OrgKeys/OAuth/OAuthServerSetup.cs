@@ -33,7 +33,7 @@ internal static class OAuthServerSetup
             .AddCore(o => o.UseEntityFrameworkCore().UseDbContext<OrgKeysDbContext>()
                 .ReplaceDefaultEntities<OAuthApplication, OAuthAuthorization, OAuthScope, OAuthToken, int>())
             .AddCore(o => o.ReplaceTokenStore<OAuthToken, OAuthTokenStore>().ReplaceAuthorizationStore<OAuthAuthorization, OAuthAuthorizationStore>()
-                .ReplaceApplicationManager<OAuthApplication, OAuthApplicationManager>())
+                .ReplaceApplicationStore<OAuthApplication, OAuthApplicationStore>().ReplaceApplicationManager<OAuthApplication, OAuthApplicationManager>())
             .AddServer(o =>
             {
                 o.SetAuthorizationEndpointUris("v1/oauth/authorize")
