@@ -23,6 +23,8 @@ internal static class OAuthServerSetup
             .Validate(o => OAuthOptions.Validate(o) is null, "OrgKeys:Issuer must be an absolute http(s) URL; OrgKeys:OAuth lifetimes must be positive.")
             .ValidateOnStart();
         services.AddSingleton<OAuthKeyRing>();
+        services.AddSingleton<OAuthTokenWriter>();
+        services.AddHostedService(sp => sp.GetRequiredService<OAuthTokenWriter>());
         services.AddScoped<OAuthClientService>();
         services.AddScoped<OAuthConsents>();
         services.AddHostedService<OAuthStartup>();
@@ -33,7 +35,7 @@ internal static class OAuthServerSetup
             .AddCore(o => o.UseEntityFrameworkCore().UseDbContext<OrgKeysDbContext>()
                 .ReplaceDefaultEntities<OAuthApplication, OAuthAuthorization, OAuthScope, OAuthToken, int>())
             .AddCore(o => o.ReplaceTokenStore<OAuthToken, OAuthTokenStore>().ReplaceAuthorizationStore<OAuthAuthorization, OAuthAuthorizationStore>()
-                .ReplaceApplicationManager<OAuthApplication, OAuthApplicationManager>())
+                .ReplaceApplicationStore<OAuthApplication, OAuthApplicationStore>().ReplaceApplicationManager<OAuthApplication, OAuthApplicationManager>())
             .AddServer(o =>
             {
                 o.SetAuthorizationEndpointUris("v1/oauth/authorize")

@@ -19,9 +19,24 @@ public sealed class OAuthTokenStore(
     IOpenIddictEntityFrameworkCoreContext context,
     IOptionsMonitor<OpenIddictEntityFrameworkCoreOptions> options,
     AuthCache cache,
-    OrgKeysDbContext db)
+    OrgKeysDbContext db,
+    OAuthTokenWriter writer)
     : OpenIddictEntityFrameworkCoreTokenStore<OAuthToken, OAuthApplication, OAuthAuthorization, int>(memory, context, options)
 {
+    /// <summary>Committed with the other grants' entries of the moment, then tracked by this request's context for later updates.</summary>
+    public override async ValueTask CreateAsync(OAuthToken token, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        await writer.InsertAsync(token);
+        var entry = (await Context.GetDbContextAsync(cancellationToken)).Attach(token);
+        // The keys behind the navigations are stored values now, not unknown ones: OpenIddict reads them back.
+        foreach (var (name, value) in new[] { ("ApplicationId", token.Application?.Id), ("AuthorizationId", token.Authorization?.Id) })
+        {
+            entry.Property(name).OriginalValue = value;
+            entry.Property(name).CurrentValue = value;
+        }
+    }
+
     public override async ValueTask UpdateAsync(OAuthToken token, CancellationToken cancellationToken)
     {
         await base.UpdateAsync(token, cancellationToken);

@@ -21,12 +21,13 @@ internal static class TokenEndpoint
 {
     private const string LoginFailed = "The username or password is invalid.";
 
-    public static async Task<IResult> Exchange(HttpContext http, OrgKeysDbContext db, UserService users, LoginThrottle throttle)
+    public static async Task<IResult> Exchange(
+        HttpContext http, OrgKeysDbContext db, UserService users, LoginThrottle throttle, IOpenIddictApplicationManager applications)
     {
         var request = http.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("Not an OpenID Connect request.");
         if (request.IsClientCredentialsGrantType())
         {
-            return await ClientCredentialsAsync(request, db, http.RequestAborted);
+            return await ClientCredentialsAsync(request, applications, http.RequestAborted);
         }
 
         if (request.IsPasswordGrantType())
@@ -42,12 +43,14 @@ internal static class TokenEndpoint
         return Refuse(Errors.UnsupportedGrantType, "This grant type is not supported.");
     }
 
-    /// <summary>Acts as the client's organization; only API scopes mean anything without a user.</summary>
-    private static async Task<IResult> ClientCredentialsAsync(OpenIddictRequest request, OrgKeysDbContext db, CancellationToken cancellationToken)
+    /// <summary>
+    /// Acts as the client's organization; only API scopes mean anything without a user. The client is the entity
+    /// OpenIddict loaded to check the secret (its request cache answers, no SQL), which
+    /// <see cref="OAuthApplicationStore"/> never returns for a deleted organization.
+    /// </summary>
+    private static async Task<IResult> ClientCredentialsAsync(OpenIddictRequest request, IOpenIddictApplicationManager applications, CancellationToken cancellationToken)
     {
-        var client = await db.OAuthApplications.AsNoTracking()
-            .FirstOrDefaultAsync(a => a.ClientId == request.ClientId && a.Organization.DeletedDate == null, cancellationToken);
-        if (client is null)
+        if (await applications.FindByClientIdAsync(request.ClientId!, cancellationToken) is not OAuthApplication client)
         {
             return Refuse(Errors.InvalidClient, "The client is unknown.");
         }
