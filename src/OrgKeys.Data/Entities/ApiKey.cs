@@ -61,6 +61,10 @@ public class ApiKey
     public DateTime? CreditsRefilledAt { get; set; }
     /// <summary>When <c>apikey.rate_limited</c> was last raised: at most once a minute per key, cluster-wide.</summary>
     public DateTime? RateLimitedNoticeAt { get; set; }
+    /// <summary>The balance last set through the API (or at creation): what <c>apikey.credits_low</c> counts 10% of when the key has no refill.</summary>
+    public long? CreditsAllotment { get; set; }
+    /// <summary>The balance (its <see cref="CreditsRefilledAt"/>) <c>apikey.credits_low</c> was raised for: once per balance, cluster-wide.</summary>
+    public DateTime? CreditsLowNoticeFor { get; set; }
 
     public Organization Organization { get; set; } = null!;
     public User? CreatedByUser { get; set; }

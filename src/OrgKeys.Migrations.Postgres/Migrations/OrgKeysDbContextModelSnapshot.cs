@@ -62,6 +62,12 @@ namespace OrgKeys.Migrations.Postgres.Migrations
                     b.Property<int?>("CreatedByUserId")
                         .HasColumnType("integer");
 
+                    b.Property<long?>("CreditsAllotment")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime?>("CreditsLowNoticeFor")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<long?>("CreditsRefillAmount")
                         .HasColumnType("bigint");
 

@@ -53,6 +53,12 @@ namespace OrgKeys.Migrations.Sqlite.Migrations
                     b.Property<int?>("CreatedByUserId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("CreditsAllotment")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("CreditsLowNoticeFor")
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("CreditsRefillAmount")
                         .HasColumnType("INTEGER");
 

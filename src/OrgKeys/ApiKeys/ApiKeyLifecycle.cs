@@ -127,6 +127,8 @@ public sealed class ApiKeyLifecycle(OrgKeysDbContext db, ApiKeyHasher hasher, Au
             CreditsRefillInterval = old.CreditsRefillInterval,
             CreditsRefillDay = old.CreditsRefillDay,
             CreditsRefilledAt = old.CreditsRefilledAt,
+            CreditsAllotment = old.CreditsAllotment,
+            CreditsLowNoticeFor = old.CreditsLowNoticeFor,
         };
     }
 

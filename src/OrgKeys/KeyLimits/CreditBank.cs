@@ -24,7 +24,8 @@ internal enum CreditVerdict
 /// (<see cref="KeyLimitOptions.CreditReservation"/>). A node gives back what it holds when the key
 /// goes idle and when it stops. Refills happen lazily, at the first reservation after a boundary.
 /// </summary>
-public sealed class CreditBank(IDbContextFactory<OrgKeysDbContext> contexts, IOptions<KeyLimitOptions> options, TimeProvider time, ILogger<CreditBank> logger)
+public sealed class CreditBank(
+    IDbContextFactory<OrgKeysDbContext> contexts, IOptions<KeyLimitOptions> options, CreditsLowEvents lowEvents, TimeProvider time, ILogger<CreditBank> logger)
 {
     private readonly ConcurrentDictionary<int, KeyCredits> _keys = new();
     private readonly long _reservation = Math.Max(1, options.Value.CreditReservation);
@@ -32,7 +33,12 @@ public sealed class CreditBank(IDbContextFactory<OrgKeysDbContext> contexts, IOp
     internal CreditVerdict TrySpend(int keyId, long cost)
     {
         var credits = _keys.GetOrAdd(keyId, static _ => new KeyCredits());
-        var verdict = credits.TrySpend(cost, time.GetUtcNow().UtcDateTime, out var topUp);
+        var verdict = credits.TrySpend(cost, time.GetUtcNow().UtcDateTime, out var topUp, out var low);
+        if (low is { } notice)
+        {
+            lowEvents.Noticed(notice);
+        }
+
         if (topUp)
         {
             _ = Task.Run(() => TopUpAsync(keyId, credits));
@@ -85,8 +91,13 @@ public sealed class CreditBank(IDbContextFactory<OrgKeysDbContext> contexts, IOp
             for (var attempt = 0; attempt < 16; attempt++)
             {
                 var now = time.GetUtcNow().UtcDateTime;
-                if (credits.TrySpend(cost, now, out _) is var quick && quick != CreditVerdict.NeedsReservation)
+                if (credits.TrySpend(cost, now, out _, out var low) is var quick && quick != CreditVerdict.NeedsReservation)
                 {
+                    if (low is { } notice)
+                    {
+                        lowEvents.Noticed(notice);
+                    }
+
                     return (quick, credits.UsedUpUntil);
                 }
 
@@ -108,7 +119,7 @@ public sealed class CreditBank(IDbContextFactory<OrgKeysDbContext> contexts, IOp
     private async Task<(CreditVerdict, DateTime?)?> ReserveAsync(OrgKeysDbContext db, int keyId, KeyCredits credits, long cost, DateTime now, CancellationToken cancellationToken)
     {
         var row = await db.ApiKeys.AsNoTracking().Where(k => k.Id == keyId)
-            .Select(k => new { k.CreditsRemaining, k.CreditsRefillAmount, k.CreditsRefillInterval, k.CreditsRefillDay, k.CreditsRefilledAt })
+            .Select(k => new { k.OrganizationId, k.CreditsRemaining, k.CreditsRefillAmount, k.CreditsRefillInterval, k.CreditsRefillDay, k.CreditsRefilledAt, k.CreditsAllotment, k.CreditsLowNoticeFor })
             .FirstOrDefaultAsync(cancellationToken);
         if (row?.CreditsRemaining is not { } stored)
         {
@@ -124,8 +135,20 @@ public sealed class CreditBank(IDbContextFactory<OrgKeysDbContext> contexts, IOp
         var changed = await db.ApiKeys
             .Where(k => k.Id == keyId && k.CreditsRemaining == stored && k.CreditsRefilledAt == refilledAt)
             .ExecuteUpdateAsync(s => s.SetProperty(k => k.CreditsRemaining, remaining - take).SetProperty(k => k.CreditsRefilledAt, tag), cancellationToken);
+        if (changed != 1)
+        {
+            return null;
+        }
+
         var next = CreditsSettings.NextRefill(row.CreditsRefillInterval, row.CreditsRefillDay, now);
-        return changed == 1 && credits.Reserved(tag, take, remaining - take, cost, next) is { } refused ? (refused, next) : null;
+        var armed = CreditsLow.Arm(keyId, row.OrganizationId, row.CreditsRefillAmount ?? row.CreditsAllotment, tag, row.CreditsLowNoticeFor);
+        var refused = credits.Reserved(tag, take, remaining - take, cost, next, armed, out var low);
+        if (low is { } notice)
+        {
+            lowEvents.Noticed(notice);
+        }
+
+        return refused is { } verdict ? (verdict, next) : null;
     }
 
     /// <summary>Gives back the reservations of keys idle since <paramref name="idleSince"/> (all of them when stopping).</summary>

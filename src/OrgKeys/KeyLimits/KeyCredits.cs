@@ -10,6 +10,9 @@ internal sealed class KeyCredits
     private bool _mustCheck;
     private long _lastTake;
     private bool _toppingUp;
+    private long _left;
+    private CreditsLow? _armed;
+    private DateTime? _noticedTag;
 
     /// <summary>One reservation at a time for this key on this node.</summary>
     public SemaphoreSlim Reserving { get; } = new(1, 1);
@@ -31,12 +34,14 @@ internal sealed class KeyCredits
     /// <param name="cost">Credits to spend.</param>
     /// <param name="now">Now.</param>
     /// <param name="topUp">Set when this spend left less than a quarter of the last reservation: the caller reserves more in the background, so requests seldom wait for the database.</param>
-    public CreditVerdict TrySpend(long cost, DateTime now, out bool topUp)
+    /// <param name="low">Set when this spend took the balance to its credits_low threshold: the caller queues the event.</param>
+    public CreditVerdict TrySpend(long cost, DateTime now, out bool topUp, out CreditsLow? low)
     {
         lock (_lock)
         {
             _lastSpend = now;
             topUp = false;
+            low = null;
             if (_mustCheck)
             {
                 return CreditVerdict.NeedsReservation;
@@ -47,6 +52,7 @@ internal sealed class KeyCredits
                 _tokens -= cost;
                 topUp = !_toppingUp && _lastTake > 4 && _tokens < _lastTake / 4;
                 _toppingUp |= topUp;
+                low = NoticeLow();
                 return CreditVerdict.Spent;
             }
 
@@ -77,18 +83,35 @@ internal sealed class KeyCredits
     /// A reservation of <paramref name="taken"/> went through (possibly of none), leaving
     /// <paramref name="left"/> in the database. Null when the spend can go ahead; else why not: the
     /// key is used up (remembered until <paramref name="nextRefill"/>), or has less than the cost left.
+    /// <paramref name="armed"/>: the balance's credits_low notice when not yet raised; <paramref name="low"/> is set when it is due now.
     /// </summary>
-    public CreditVerdict? Reserved(DateTime? tag, long taken, long left, long cost, DateTime? nextRefill)
+    public CreditVerdict? Reserved(DateTime? tag, long taken, long left, long cost, DateTime? nextRefill, CreditsLow? armed, out CreditsLow? low)
     {
         lock (_lock)
         {
             _tag = tag;
             _tokens += taken;
+            _left = left;
+            _armed = armed is { } notice && notice.Tag != _noticedTag ? notice : null;
+            low = NoticeLow();
             _mustCheck = false;
             _lastTake = taken > 0 ? taken : _lastTake;
             UsedUpUntil = _tokens + left == 0 ? nextRefill ?? DateTime.MaxValue : null;
             return _tokens >= cost ? null : UsedUpUntil is null ? CreditVerdict.TooFew : CreditVerdict.UsedUp;
         }
+    }
+
+    /// <summary>Once per balance on this node: what is held here plus what the database has left, at or under the threshold.</summary>
+    private CreditsLow? NoticeLow()
+    {
+        if (_armed is not { } notice || _left + _tokens > notice.Threshold)
+        {
+            return null;
+        }
+
+        _armed = null;
+        _noticedTag = notice.Tag;
+        return notice with { Remaining = _left + _tokens };
     }
 
     /// <summary>The background reservation <see cref="TrySpend"/> asked for is over, whatever its outcome.</summary>

@@ -19,6 +19,8 @@ public static class KeyLimitsSetup
         services.AddSingleton<KeyGate>();
         services.AddHostedService<KeyLimitsHousekeeping>();
         services.AddSingleton<RateLimitedEvents>();
+        services.AddSingleton<CreditsLowEvents>();
+        services.AddHostedService(s => s.GetRequiredService<CreditsLowEvents>());
         services.AddHostedService(s => s.GetRequiredService<RateLimitedEvents>());
         return services;
     }

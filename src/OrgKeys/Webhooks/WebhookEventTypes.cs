@@ -25,13 +25,11 @@ public static class WebhookEventTypes
         [KeyExpiryEvents.ActionExpiring] = "apikey.expiring",
         [KeyExpiryEvents.ActionExpired] = "apikey.expired",
         [KeyLimits.RateLimitedEvents.Action] = "apikey.rate_limited",
+        [KeyLimits.CreditsLowEvents.Action] = "apikey.credits_low",
         [ApiKeyLifecycle.ActionRoll] = "apikey.rolled",
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
-    /// <summary>Accepted in a subscription now; it fires once credits raise it (issue 17).</summary>
-    private static readonly string[] NotYetRaised = ["apikey.credits_low"];
-
-    public static readonly FrozenSet<string> All = ByAuditAction.Values.Concat(NotYetRaised).Append(Test).ToFrozenSet(StringComparer.Ordinal);
+    public static readonly FrozenSet<string> All = ByAuditAction.Values.Append(Test).ToFrozenSet(StringComparer.Ordinal);
 
     public static string? ForAuditAction(string action) => ByAuditAction.GetValueOrDefault(action);
 }

@@ -41,6 +41,12 @@ public static class WebhookPayloads
             case "apikey.rate_limited":
                 data["limit"] = entry.Detail;
                 break;
+            case "apikey.credits_low":
+                // The detail reads "remaining: 9; threshold: 10".
+                var counts = (entry.Detail ?? "").Split("; ").Select(f => f.Split(": ", 2)).Where(f => f.Length == 2).ToDictionary(f => f[0], f => f[1]);
+                data["remaining"] = long.TryParse(counts.GetValueOrDefault("remaining"), CultureInfo.InvariantCulture, out var remaining) ? remaining : null;
+                data["threshold"] = long.TryParse(counts.GetValueOrDefault("threshold"), CultureInfo.InvariantCulture, out var threshold) ? threshold : null;
+                break;
             case "apikey.rolled":
                 // The detail reads "rolledTo: 12; oldKeyExpires: 2026-11-28T01:00:00.000Z".
                 var fields = (entry.Detail ?? "").Split("; ").Select(f => f.Split(": ", 2)).Where(f => f.Length == 2).ToDictionary(f => f[0], f => f[1]);

@@ -18,6 +18,7 @@ internal static class KeyRulesSetter
                 .SetProperty(k => k.RateLimits, rateLimits)
                 .SetProperty(k => k.AllowedIps, allowedIps)
                 .SetProperty(k => k.CreditsRemaining, credits)
+                .SetProperty(k => k.CreditsAllotment, credits)
                 .SetProperty(k => k.CreditsRefillAmount, refillAmount)
                 .SetProperty(k => k.CreditsRefillInterval, refillInterval)
                 .SetProperty(k => k.CreditsRefilledAt, credits is null ? null : now));

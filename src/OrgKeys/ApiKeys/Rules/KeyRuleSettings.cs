@@ -51,6 +51,7 @@ public sealed record KeyRuleSettings(RateLimitRule[]? RateLimits, CreditsSetting
     public static void SetCredits(ApiKey key, CreditsSettings? credits, DateTime now)
     {
         key.CreditsRemaining = credits?.Remaining;
+        key.CreditsAllotment = credits?.Remaining;
         key.CreditsRefillAmount = credits?.RefillAmount;
         key.CreditsRefillInterval = credits?.RefillInterval;
         key.CreditsRefillDay = credits?.RefillDay;
