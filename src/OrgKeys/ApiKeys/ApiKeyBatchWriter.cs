@@ -1,9 +1,9 @@
-using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using OrgKeys.Audit;
 using OrgKeys.Authentication.Caching;
 using OrgKeys.Data;
 using OrgKeys.Data.Entities;
+using OrgKeys.Infrastructure;
 
 namespace OrgKeys.ApiKeys;
 
@@ -16,10 +16,8 @@ namespace OrgKeys.ApiKeys;
 /// </summary>
 public sealed class ApiKeyBatchWriter(
     IDbContextFactory<OrgKeysDbContext> contexts, AuthCache cache, TimeProvider time, ILogger<ApiKeyBatchWriter> logger)
-    : BackgroundService
+    : GroupCommitWriter<ApiKeyBatchWriter.Pending>
 {
-    private const int MaxBatch = 256;
-    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
 
     /// <summary>Stands for "the key that mints it was revoked meanwhile": nothing was stored.</summary>
     public const int ChainRevoked = -1;
@@ -31,40 +29,12 @@ public sealed class ApiKeyBatchWriter(
     public Task<int?> InsertAsync(ApiKey key, AuditEntry audit)
     {
         var pending = new Pending(key, audit, new TaskCompletionSource<int?>(TaskCreationOptions.RunContinuationsAsynchronously));
-        return _queue.Writer.TryWrite(pending)
+        return Enqueue(pending)
             ? pending.Done.Task
             : Task.FromException<int?>(new InvalidOperationException("The service is stopping."));
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var batch = new List<Pending>(MaxBatch);
-        try
-        {
-            while (await _queue.Reader.WaitToReadAsync(stoppingToken))
-            {
-                while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var pending))
-                {
-                    batch.Add(pending);
-                }
-
-                await WriteAsync(batch);
-                batch.Clear();
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            _queue.Writer.TryComplete();
-            while (_queue.Reader.TryRead(out var pending))
-            {
-                batch.Add(pending);
-            }
-
-            await WriteAsync(batch);
-        }
-    }
-
-    private async Task WriteAsync(List<Pending> batch)
+    protected override async Task WriteAsync(List<Pending> batch)
     {
         if (batch.Count == 0)
         {
@@ -163,5 +133,5 @@ public sealed class ApiKeyBatchWriter(
         return dead;
     }
 
-    private sealed record Pending(ApiKey Key, AuditEntry Audit, TaskCompletionSource<int?> Done);
+    public sealed record Pending(ApiKey Key, AuditEntry Audit, TaskCompletionSource<int?> Done);
 }

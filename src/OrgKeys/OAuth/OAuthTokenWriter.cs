@@ -1,7 +1,7 @@
-using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using OrgKeys.Data;
 using OrgKeys.Data.Entities;
+using OrgKeys.Infrastructure;
 
 namespace OrgKeys.OAuth;
 
@@ -11,10 +11,8 @@ namespace OrgKeys.OAuth;
 /// one commit (one fsync on SQLite) and SQLite's writers never wait on each other's locks. A grant gets its
 /// token only after the commit that holds its entry: every token handed out has its entry on disk.
 /// </summary>
-public sealed class OAuthTokenWriter(IDbContextFactory<OrgKeysDbContext> contexts, ILogger<OAuthTokenWriter> logger) : BackgroundService
+public sealed class OAuthTokenWriter(IDbContextFactory<OrgKeysDbContext> contexts, ILogger<OAuthTokenWriter> logger) : GroupCommitWriter<OAuthTokenWriter.Pending>
 {
-    private const int MaxBatch = 256;
-    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private long _commits;
 
     /// <summary>How many transactions have committed entries (for tests: fewer than the entries under load).</summary>
@@ -24,38 +22,10 @@ public sealed class OAuthTokenWriter(IDbContextFactory<OrgKeysDbContext> context
     public Task InsertAsync(OAuthToken token)
     {
         var pending = new Pending(token, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
-        return _queue.Writer.TryWrite(pending) ? pending.Done.Task : Task.FromException(new InvalidOperationException("The service is stopping."));
+        return Enqueue(pending) ? pending.Done.Task : Task.FromException(new InvalidOperationException("The service is stopping."));
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var batch = new List<Pending>(MaxBatch);
-        try
-        {
-            while (await _queue.Reader.WaitToReadAsync(stoppingToken))
-            {
-                while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var pending))
-                {
-                    batch.Add(pending);
-                }
-
-                await WriteAsync(batch);
-                batch.Clear();
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            _queue.Writer.TryComplete();
-            while (_queue.Reader.TryRead(out var pending))
-            {
-                batch.Add(pending);
-            }
-
-            await WriteAsync(batch);
-        }
-    }
-
-    private async Task WriteAsync(List<Pending> batch)
+    protected override async Task WriteAsync(List<Pending> batch)
     {
         if (batch.Count == 0)
         {
@@ -121,5 +91,5 @@ public sealed class OAuthTokenWriter(IDbContextFactory<OrgKeysDbContext> context
         }
     }
 
-    private sealed record Pending(OAuthToken Token, TaskCompletionSource Done);
+    public sealed record Pending(OAuthToken Token, TaskCompletionSource Done);
 }
