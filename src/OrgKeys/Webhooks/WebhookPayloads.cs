@@ -43,13 +43,13 @@ public static class WebhookPayloads
                 break;
             case "apikey.credits_low":
                 // The detail reads "remaining: 9; threshold: 10".
-                var counts = (entry.Detail ?? "").Split("; ").Select(f => f.Split(": ", 2)).Where(f => f.Length == 2).ToDictionary(f => f[0], f => f[1]);
+                var counts = Fields(entry.Detail);
                 data["remaining"] = long.TryParse(counts.GetValueOrDefault("remaining"), CultureInfo.InvariantCulture, out var remaining) ? remaining : null;
                 data["threshold"] = long.TryParse(counts.GetValueOrDefault("threshold"), CultureInfo.InvariantCulture, out var threshold) ? threshold : null;
                 break;
             case "apikey.rolled":
                 // The detail reads "rolledTo: 12; oldKeyExpires: 2026-11-28T01:00:00.000Z".
-                var fields = (entry.Detail ?? "").Split("; ").Select(f => f.Split(": ", 2)).Where(f => f.Length == 2).ToDictionary(f => f[0], f => f[1]);
+                var fields = Fields(entry.Detail);
                 data["rolledTo"] = int.TryParse(fields.GetValueOrDefault("rolledTo"), CultureInfo.InvariantCulture, out var rolledTo) ? rolledTo : null;
                 // Null while the grace waits for the new key's first use.
                 data["oldKeyExpires"] = fields.GetValueOrDefault("oldKeyExpires") is { Length: > 0 } expires && char.IsAsciiDigit(expires[0]) ? expires : null;
@@ -64,6 +64,10 @@ public static class WebhookPayloads
 
     public static string Test(int organizationId, int webhookId, DateTime at) =>
         Serialize(WebhookEventTypes.Test, at, new JsonObject { ["organizationId"] = organizationId, ["webhookId"] = webhookId });
+
+    // An audit detail written as "name: value; name: value".
+    private static Dictionary<string, string> Fields(string? detail) =>
+        (detail ?? "").Split("; ").Select(f => f.Split(": ", 2)).Where(f => f.Length == 2).ToDictionary(f => f[0], f => f[1]);
 
     private static string Serialize(string type, DateTime at, JsonObject data) =>
         new JsonObject
