@@ -53,7 +53,7 @@ public sealed class ApiKeyListing(OrgKeysDbContext db, ApiKeyUsageTracker usage,
         var policy = await db.ApiKeyPolicies.AsNoTracking().FirstOrDefaultAsync(p => p.OrganizationId == scope.OrganizationId, cancellationToken);
         return rows.ConvertAll(k =>
         {
-            var used = usage.Pending(k.Id) ?? (k.LastUsedAt is { } at ? new KeyUsage(at, k.LastUsedIp) : null);
+            var used = usage.Latest(k.Id, k.LastUsedAt, k.LastUsedIp);
             var refill = k.CreditsRefillAmount is { } amount ? new ApiKeyCreditsRefillView(amount, k.CreditsRefillInterval!, k.CreditsRefillDay) : null;
             // A refill boundary passed since the last refill: the gate refills at the key's next use; show what it will have.
             var refilled = refill is not null && CreditsSettings.LastRefill(k.CreditsRefillInterval, k.CreditsRefillDay, now) > k.CreditsRefilledAt;

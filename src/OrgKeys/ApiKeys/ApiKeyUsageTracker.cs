@@ -14,7 +14,13 @@ public sealed record KeyUsage(DateTime Date, string? IpAddress);
 /// </summary>
 public sealed class ApiKeyUsageTracker(AuthCache cache)
 {
-    private ConcurrentDictionary<int, KeyUsage> _pending = new();
+    private readonly Lock _swap = new();
+    private volatile ConcurrentDictionary<int, KeyUsage> _pending = new();
+
+    // The batch the last flush took. It stays listed until the next flush: a listing that read the
+    // database before that batch was committed still shows its uses, where it would otherwise show
+    // "never used" for as long as the write takes (the console's key list did, under load).
+    private volatile ConcurrentDictionary<int, KeyUsage> _taken = new();
 
     /// <summary>
     /// Keeps the latest use to the second: a key used by many connections at once would otherwise
@@ -22,20 +28,39 @@ public sealed class ApiKeyUsageTracker(AuthCache cache)
     /// </summary>
     public void Record(int apiKeyId, DateTime at, System.Net.IPAddress? ipAddress)
     {
-        if (_pending.TryGetValue(apiKeyId, out var last) && at - last.Date < TimeSpan.FromSeconds(1) && at >= last.Date)
+        var pending = _pending;
+        if (pending.TryGetValue(apiKeyId, out var last) && at - last.Date < TimeSpan.FromSeconds(1) && at >= last.Date)
         {
             return;
         }
 
-        _pending[apiKeyId] = new KeyUsage(at, ipAddress?.ToString());
+        pending[apiKeyId] = new KeyUsage(at, ipAddress?.ToString());
     }
 
-    /// <summary>Uses not yet written, so listings are current between flushes.</summary>
-    public KeyUsage? Pending(int apiKeyId) => _pending.GetValueOrDefault(apiKeyId);
+    /// <summary>
+    /// The latest use of a key: the one <paramref name="storedAt"/> the database holds, or a later one
+    /// not yet written (or being written), so listings are current between and during flushes.
+    /// </summary>
+    public KeyUsage? Latest(int apiKeyId, DateTime? storedAt, string? storedIp)
+    {
+        // _pending first: a flush publishes the batch as _taken before it replaces _pending, so a use
+        // is in one of the two whichever moment they are read at.
+        var pending = _pending.GetValueOrDefault(apiKeyId);
+        var taken = _taken.GetValueOrDefault(apiKeyId);
+        var latest = pending is null || (taken is not null && taken.Date > pending.Date) ? taken : pending;
+        return storedAt is { } at && (latest is null || at > latest.Date) ? new KeyUsage(at, storedIp) : latest;
+    }
 
     public async Task<int> FlushAsync(OrgKeysDbContext db, CancellationToken cancellationToken)
     {
-        var batch = Interlocked.Exchange(ref _pending, new ConcurrentDictionary<int, KeyUsage>());
+        ConcurrentDictionary<int, KeyUsage> batch;
+        lock (_swap)
+        {
+            batch = _pending;
+            _taken = batch;
+            _pending = new ConcurrentDictionary<int, KeyUsage>();
+        }
+
         if (batch.IsEmpty)
         {
             return 0;

@@ -1,9 +1,11 @@
 using System.Net;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using OrgKeys.ApiKeys;
+using OrgKeys.Data;
 using OrgKeys.Tests.Infrastructure;
 
 namespace OrgKeys.Tests.ApiKeys;
@@ -116,9 +118,53 @@ public class ListApiKeysTests(SharedApp shared) : IClassFixture<SharedApp>, IAsy
 
         var tracker = _app.Services.GetRequiredService<ApiKeyUsageTracker>();
         await _app.WithDbAsync(db => tracker.FlushAsync(db, CancellationToken.None));
-        Assert.Null(tracker.Pending(id));
         Assert.Equal(usedAt, await _app.WithDbAsync(db => db.ApiKeys.Where(k => k.Id == id).Select(k => k.LastUsedAt).SingleAsync()));
         Assert.Equal(usedAt, (await ListAsync()).Keys[id].GetProperty("lastUsed").GetProperty("date").GetDateTime());
+    }
+
+    [Fact]
+    public async Task LastUsed_IsListedWhileTheFlushWritesIt()
+    {
+        var (id, key) = await OrgKeysApp.CreateKeyAsync(_admin, _org);
+        var usedAt = _app.AdvanceToWholeSecond();
+        await UseAsync(key);
+
+        // The flush has taken the use out of memory and holds its transaction open: the database does
+        // not show the use to other connections yet, and the listing must still.
+        var tracker = _app.Services.GetRequiredService<ApiKeyUsageTracker>();
+        var gate = new CommitGate();
+        var options = new DbContextOptionsBuilder<OrgKeysDbContext>(_app.Services.GetRequiredService<DbContextOptions<OrgKeysDbContext>>())
+            .AddInterceptors(gate).Options;
+        await using var db = new OrgKeysDbContext(options);
+        var flush = tracker.FlushAsync(db, CancellationToken.None);
+        await gate.Committing.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        try
+        {
+            Assert.Null(await _app.WithDbAsync(other => other.ApiKeys.Where(k => k.Id == id).Select(k => k.LastUsedAt).SingleAsync()));
+            Assert.Equal(usedAt, (await ListAsync()).Keys[id].GetProperty("lastUsed").GetProperty("date").GetDateTime());
+        }
+        finally
+        {
+            gate.Release.SetResult();
+            await flush;
+        }
+
+        Assert.Equal(usedAt, (await ListAsync()).Keys[id].GetProperty("lastUsed").GetProperty("date").GetDateTime());
+    }
+
+    private sealed class CommitGate : DbTransactionInterceptor
+    {
+        public TaskCompletionSource Committing { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public override async ValueTask<InterceptionResult> TransactionCommittingAsync(
+            System.Data.Common.DbTransaction transaction, TransactionEventData eventData, InterceptionResult result, CancellationToken cancellationToken = default)
+        {
+            Committing.TrySetResult();
+            await Release.Task;
+            return result;
+        }
     }
 
     [Fact]

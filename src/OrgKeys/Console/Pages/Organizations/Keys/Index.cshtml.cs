@@ -93,7 +93,7 @@ public sealed class KeysIndexModel(OrgKeysDbContext db, ApiKeyUsageTracker usage
         Keys = rows.ConvertAll(k => new KeyRow(
             k.Id, k.Name, OrganizationRoles.Name(k.Role), k.Hint, k.User ?? (k.Parent is null ? "an API key" : $"API key “{k.Parent}”"),
             k.Created, k.ExpiresAt, k.RevokedAt,
-            usage.Pending(k.Id) ?? (k.LastUsedAt is { } at ? new KeyUsage(at, k.LastUsedIp) : null),
+            usage.Latest(k.Id, k.LastUsedAt, k.LastUsedIp),
             // The API's rule (revokeOrganizationApiKey): admins revoke any key, others only their own.
             k.RevokedAt is null && (IsAdmin || (userId is not null && k.CreatedByUserId == userId))));
         return Page();
