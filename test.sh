@@ -65,8 +65,23 @@ run_xunit() { # run_xunit LABEL [VAR=value ...]
   failed=$((failed + f))
   if ((p + f == 0)); then echo "warning: xunit ($label) reported no tests"; fi
   if ((rc != 0)); then fail_step "xunit ($label): dotnet test exited $rc" "$f"; fi
-  # Name each failed test in the summary: CI keeps only the end of the log.
-  while read -r name; do failures+=("xunit ($label): $name"); done < <(strip_ansi "$log" | awk '$1 == "Failed" && NF >= 2 && $2 !~ /!$/ { print $2 }' | sort -u)
+  # Name each failed test in the summary, with the start of its message and the test line that
+  # failed: CI keeps only the end of the log.
+  while IFS= read -r -d '' entry; do failures+=("xunit ($label): $entry"); done < <(strip_ansi "$log" | xunit_failures)
+}
+
+# One NUL-terminated entry per failed test: its name, up to six lines of its error message, and
+# the first frame of the stack that is in a test file.
+xunit_failures() {
+  awk 'function flush() { if (name != "" && !(name in seen)) { seen[name] = 1; printf "%s%s%s%c", name, text, where, 0 } name = "" }
+    /^  Failed .+ \[[^]]+\]$/ { flush(); name = substr($0, 10); sub(/ \[[^]]+\]$/, "", name); text = ""; where = ""; mode = ""; next }
+    name == "" { next }
+    /^  Error Message:$/ { mode = "message"; lines = 0; next }
+    /^  Stack Trace:$/ { mode = "stack"; next }
+    mode == "message" && lines < 6 { line = $0; sub(/^ +/, "", line); text = text "\n    " substr(line, 1, 200); lines++; next }
+    mode == "stack" && where == "" && match($0, /[^\/]+\.cs:line [0-9]+/) { where = "\n    at " substr($0, RSTART, RLENGTH) }
+    /^(Passed|Failed)! / { flush(); mode = "" }
+    END { flush() }'
 }
 
 section "format"
