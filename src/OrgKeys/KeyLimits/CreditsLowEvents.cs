@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using OrgKeys.Audit;
 using OrgKeys.Data;
@@ -7,7 +6,7 @@ using OrgKeys.Data;
 namespace OrgKeys.KeyLimits;
 
 /// <summary>A key's balance (labelled by its <c>CreditsRefilledAt</c>, <paramref name="Tag"/>) at or under 10% of its allotment.</summary>
-internal readonly record struct CreditsLow(int KeyId, int OrganizationId, long Threshold, DateTime Tag, long Remaining)
+public readonly record struct CreditsLow(int KeyId, int OrganizationId, long Threshold, DateTime Tag, long Remaining)
 {
     /// <summary>
     /// The notice a balance carries until raised: 10% (rounded down) of the refill amount, or without a
@@ -18,63 +17,30 @@ internal readonly record struct CreditsLow(int KeyId, int OrganizationId, long T
 }
 
 /// <summary>
-/// Raises <c>apikey.credits_low</c> (audited, so the webhook outbox carries it) once per balance,
-/// cluster-wide, off the request's path: a node that notices the crossing only queues it (once per
-/// balance per node), and a writer claims the balance with a conditional update of
-/// <c>CreditsLowNoticeFor</c> before it writes the audit entry, so two nodes never both raise it.
-/// A refill or an update labels a new balance, which arms the notice again.
+/// Raises <c>apikey.credits_low</c> once per balance, cluster-wide: a node that notices the crossing
+/// only queues it (once per balance per node), and the writer claims the balance with a conditional
+/// update of <c>CreditsLowNoticeFor</c>. A refill or an update labels a new balance, which arms the
+/// notice again.
 /// </summary>
-public sealed class CreditsLowEvents(IServiceScopeFactory scopes, ILogger<CreditsLowEvents> logger) : BackgroundService
+public sealed class CreditsLowEvents(IServiceScopeFactory scopes, ILogger<CreditsLowEvents> logger)
+    : KeyEventWriter<CreditsLow>(Action, scopes, logger)
 {
     public const string Action = "apikey.credits_low";
 
-    private readonly Channel<CreditsLow> _queue =
-        Channel.CreateBounded<CreditsLow>(new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropWrite });
-
-    internal void Noticed(CreditsLow low) => _queue.Writer.TryWrite(low);
+    internal void Noticed(CreditsLow low) => Queue(low);
 
     public static string Detail(long remaining, long threshold) =>
         string.Create(CultureInfo.InvariantCulture, $"remaining: {remaining}; threshold: {threshold}");
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        try
-        {
-            await foreach (var low in _queue.Reader.ReadAllAsync(stoppingToken))
-            {
-                try
-                {
-                    await RaiseAsync(low, stoppingToken);
-                }
-                catch (Exception e) when (e is DbUpdateException or InvalidOperationException or System.Data.Common.DbException)
-                {
-                    logger.LogWarning(e, "Could not raise apikey.credits_low for API key {ApiKeyId}", low.KeyId);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Stopping: a notice not raised now is noticed again by the next node that reserves from this balance.
-        }
-    }
+    protected override int KeyIdOf(CreditsLow notice) => notice.KeyId;
 
-    private async Task RaiseAsync(CreditsLow low, CancellationToken cancellationToken)
-    {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<OrgKeysDbContext>();
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        // Only for the balance still in place: after a refill or an update the old one's notice is moot.
-        var claimed = await db.ApiKeys
+    // Only for the balance still in place: after a refill or an update the old one's notice is moot.
+    protected override Task<int> ClaimAsync(OrgKeysDbContext db, CreditsLow low, CancellationToken cancellationToken) =>
+        db.ApiKeys
             .Where(k => k.Id == low.KeyId && k.OrganizationId == low.OrganizationId && k.CreditsRefilledAt == low.Tag
                 && (k.CreditsLowNoticeFor == null || k.CreditsLowNoticeFor != low.Tag))
             .ExecuteUpdateAsync(s => s.SetProperty(k => k.CreditsLowNoticeFor, low.Tag), cancellationToken);
-        if (claimed == 1)
-        {
-            scope.ServiceProvider.GetRequiredService<AuditLog>()
-                .Add(Action, low.OrganizationId, Actor.Service("credits"), apiKeyId: low.KeyId, detail: Detail(low.Remaining, low.Threshold));
-            await db.SaveChangesAsync(cancellationToken);
-        }
 
-        await transaction.CommitAsync(cancellationToken);
-    }
+    protected override void Audit(AuditLog audit, CreditsLow low) =>
+        audit.Add(Action, low.OrganizationId, Actor.Service("credits"), apiKeyId: low.KeyId, detail: Detail(low.Remaining, low.Threshold));
 }

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using OrgKeys.Audit;
 using OrgKeys.Data;
@@ -7,18 +6,15 @@ using OrgKeys.Data;
 namespace OrgKeys.KeyLimits;
 
 /// <summary>
-/// Raises <c>apikey.rate_limited</c> (audited, so the webhook outbox carries it) at most once a minute
-/// per key, cluster-wide, off the request's path: a refusal only drops the key in a queue (each node
-/// drops a key at most once a minute), and a writer claims the minute with a conditional update of
-/// the key's marker before it writes the audit entry, so two nodes never both raise it.
+/// Raises <c>apikey.rate_limited</c> at most once a minute per key, cluster-wide: a refusal only
+/// queues the key (each node at most once a minute), and the writer claims the minute with a
+/// conditional update of the key's marker.
 /// </summary>
-public sealed class RateLimitedEvents(IServiceScopeFactory scopes, TimeProvider time, ILogger<RateLimitedEvents> logger) : BackgroundService
+public sealed class RateLimitedEvents(IServiceScopeFactory scopes, TimeProvider time, ILogger<RateLimitedEvents> logger)
+    : KeyEventWriter<(int KeyId, int OrganizationId, string Limit)>(Action, scopes, logger)
 {
     public const string Action = "apikey.rate_limited";
     public static readonly TimeSpan Interval = TimeSpan.FromMinutes(1);
-
-    private readonly Channel<(int KeyId, int OrganizationId, string Limit)> _queue =
-        Channel.CreateBounded<(int, int, string)>(new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropWrite });
 
     private readonly ConcurrentDictionary<int, long> _queuedAtMs = new();
 
@@ -32,46 +28,19 @@ public sealed class RateLimitedEvents(IServiceScopeFactory scopes, TimeProvider 
         }
 
         _queuedAtMs[keyId] = nowMs;
-        _queue.Writer.TryWrite((keyId, organizationId, limit));
+        Queue((keyId, organizationId, limit));
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        try
-        {
-            await foreach (var (keyId, organizationId, limit) in _queue.Reader.ReadAllAsync(stoppingToken))
-            {
-                try
-                {
-                    await RaiseAsync(keyId, organizationId, limit, stoppingToken);
-                }
-                catch (Exception e) when (e is DbUpdateException or InvalidOperationException or System.Data.Common.DbException)
-                {
-                    logger.LogWarning(e, "Could not raise apikey.rate_limited for API key {ApiKeyId}", keyId);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Stopping: a notice not raised now is raised at the key's next refusal.
-        }
-    }
+    protected override int KeyIdOf((int KeyId, int OrganizationId, string Limit) notice) => notice.KeyId;
 
-    private async Task RaiseAsync(int keyId, int organizationId, string limit, CancellationToken cancellationToken)
+    protected override Task<int> ClaimAsync(OrgKeysDbContext db, (int KeyId, int OrganizationId, string Limit) notice, CancellationToken cancellationToken)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<OrgKeysDbContext>();
         var now = time.GetUtcNow().UtcDateTime;
         var since = now - Interval;
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var claimed = await db.ApiKeys.Where(k => k.Id == keyId && (k.RateLimitedNoticeAt == null || k.RateLimitedNoticeAt <= since))
+        return db.ApiKeys.Where(k => k.Id == notice.KeyId && (k.RateLimitedNoticeAt == null || k.RateLimitedNoticeAt <= since))
             .ExecuteUpdateAsync(s => s.SetProperty(k => k.RateLimitedNoticeAt, now), cancellationToken);
-        if (claimed == 1)
-        {
-            scope.ServiceProvider.GetRequiredService<AuditLog>().Add(Action, organizationId, Actor.Service("rate limiter"), apiKeyId: keyId, detail: limit);
-            await db.SaveChangesAsync(cancellationToken);
-        }
-
-        await transaction.CommitAsync(cancellationToken);
     }
+
+    protected override void Audit(AuditLog audit, (int KeyId, int OrganizationId, string Limit) notice) =>
+        audit.Add(Action, notice.OrganizationId, Actor.Service("rate limiter"), apiKeyId: notice.KeyId, detail: notice.Limit);
 }
