@@ -6,7 +6,7 @@ using OrgKeys.Data;
 namespace OrgKeys.KeyLimits;
 
 /// <summary>A key's balance (labelled by its <c>CreditsRefilledAt</c>, <paramref name="Tag"/>) at or under 10% of its allotment.</summary>
-public readonly record struct CreditsLow(int KeyId, int OrganizationId, long Threshold, DateTime Tag, long Remaining)
+public readonly record struct CreditsLow(int KeyId, int OrganizationId, long Threshold, DateTime Tag, long Remaining) : IKeyNotice
 {
     /// <summary>
     /// The notice a balance carries until raised: 10% (rounded down) of the refill amount, or without a
@@ -31,8 +31,6 @@ public sealed class CreditsLowEvents(IServiceScopeFactory scopes, ILogger<Credit
 
     public static string Detail(long remaining, long threshold) =>
         string.Create(CultureInfo.InvariantCulture, $"remaining: {remaining}; threshold: {threshold}");
-
-    protected override int KeyIdOf(CreditsLow notice) => notice.KeyId;
 
     // Only for the balance still in place: after a refill or an update the old one's notice is moot.
     protected override Task<int> ClaimAsync(OrgKeysDbContext db, CreditsLow low, CancellationToken cancellationToken) =>

@@ -5,6 +5,12 @@ using OrgKeys.Data;
 
 namespace OrgKeys.KeyLimits;
 
+/// <summary>What a request queues for a <see cref="KeyEventWriter{TNotice}"/>: the key it is about.</summary>
+public interface IKeyNotice
+{
+    int KeyId { get; }
+}
+
 /// <summary>
 /// Raises a key's event (audited, so the webhook outbox carries it) once per claim, cluster-wide, off
 /// the request's path: the request only queues a notice, and this writer claims it with a conditional
@@ -12,14 +18,13 @@ namespace OrgKeys.KeyLimits;
 /// both raise it. A full queue drops the notice: the next one raises it.
 /// </summary>
 public abstract class KeyEventWriter<TNotice>(string action, IServiceScopeFactory scopes, ILogger logger) : BackgroundService
+    where TNotice : IKeyNotice
 {
     private readonly Channel<TNotice> _queue =
         Channel.CreateBounded<TNotice>(new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropWrite });
 
     /// <summary>From the request's path: no database work.</summary>
     protected void Queue(TNotice notice) => _queue.Writer.TryWrite(notice);
-
-    protected abstract int KeyIdOf(TNotice notice);
 
     /// <summary>The conditional update that claims the event for this writer: 1 when claimed, 0 when raised already or moot.</summary>
     protected abstract Task<int> ClaimAsync(OrgKeysDbContext db, TNotice notice, CancellationToken cancellationToken);
@@ -38,7 +43,7 @@ public abstract class KeyEventWriter<TNotice>(string action, IServiceScopeFactor
                 }
                 catch (Exception e) when (e is DbUpdateException or InvalidOperationException or System.Data.Common.DbException)
                 {
-                    logger.LogWarning(e, "Could not raise {Action} for API key {ApiKeyId}", action, KeyIdOf(notice));
+                    logger.LogWarning(e, "Could not raise {Action} for API key {ApiKeyId}", action, notice.KeyId);
                 }
             }
         }

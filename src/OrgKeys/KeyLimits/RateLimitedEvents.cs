@@ -5,13 +5,16 @@ using OrgKeys.Data;
 
 namespace OrgKeys.KeyLimits;
 
+/// <summary>A key refused by one of its rate limits (<paramref name="Limit"/> names it).</summary>
+public readonly record struct RateLimitNotice(int KeyId, int OrganizationId, string Limit) : IKeyNotice;
+
 /// <summary>
 /// Raises <c>apikey.rate_limited</c> at most once a minute per key, cluster-wide: a refusal only
 /// queues the key (each node at most once a minute), and the writer claims the minute with a
 /// conditional update of the key's marker.
 /// </summary>
 public sealed class RateLimitedEvents(IServiceScopeFactory scopes, TimeProvider time, ILogger<RateLimitedEvents> logger)
-    : KeyEventWriter<(int KeyId, int OrganizationId, string Limit)>(Action, scopes, logger)
+    : KeyEventWriter<RateLimitNotice>(Action, scopes, logger)
 {
     public const string Action = "apikey.rate_limited";
     public static readonly TimeSpan Interval = TimeSpan.FromMinutes(1);
@@ -28,12 +31,10 @@ public sealed class RateLimitedEvents(IServiceScopeFactory scopes, TimeProvider 
         }
 
         _queuedAtMs[keyId] = nowMs;
-        Queue((keyId, organizationId, limit));
+        Queue(new RateLimitNotice(keyId, organizationId, limit));
     }
 
-    protected override int KeyIdOf((int KeyId, int OrganizationId, string Limit) notice) => notice.KeyId;
-
-    protected override Task<int> ClaimAsync(OrgKeysDbContext db, (int KeyId, int OrganizationId, string Limit) notice, CancellationToken cancellationToken)
+    protected override Task<int> ClaimAsync(OrgKeysDbContext db, RateLimitNotice notice, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
         var since = now - Interval;
@@ -41,6 +42,6 @@ public sealed class RateLimitedEvents(IServiceScopeFactory scopes, TimeProvider 
             .ExecuteUpdateAsync(s => s.SetProperty(k => k.RateLimitedNoticeAt, now), cancellationToken);
     }
 
-    protected override void Audit(AuditLog audit, (int KeyId, int OrganizationId, string Limit) notice) =>
+    protected override void Audit(AuditLog audit, RateLimitNotice notice) =>
         audit.Add(Action, notice.OrganizationId, Actor.Service("rate limiter"), apiKeyId: notice.KeyId, detail: notice.Limit);
 }
