@@ -18,7 +18,6 @@ public sealed class ApiKeyBatchWriter(
     IDbContextFactory<OrgKeysDbContext> contexts, AuthCache cache, TimeProvider time, ILogger<ApiKeyBatchWriter> logger)
     : GroupCommitWriter<ApiKeyBatchWriter.Pending>
 {
-
     /// <summary>Stands for "the key that mints it was revoked meanwhile": nothing was stored.</summary>
     public const int ChainRevoked = -1;
 

@@ -46,10 +46,11 @@ public sealed class ApiKeyUsageTracker(AuthCache cache)
         // _pending first: a flush publishes the batch as _taken before it replaces _pending, so a use
         // is in one of the two whichever moment they are read at.
         var pending = _pending.GetValueOrDefault(apiKeyId);
-        var taken = _taken.GetValueOrDefault(apiKeyId);
-        var latest = pending is null || (taken is not null && taken.Date > pending.Date) ? taken : pending;
-        return storedAt is { } at && (latest is null || at > latest.Date) ? new KeyUsage(at, storedIp) : latest;
+        var inMemory = Later(pending, _taken.GetValueOrDefault(apiKeyId));
+        return Later(inMemory, storedAt is { } at ? new KeyUsage(at, storedIp) : null);
     }
+
+    private static KeyUsage? Later(KeyUsage? a, KeyUsage? b) => a is null || (b is not null && b.Date > a.Date) ? b : a;
 
     public async Task<int> FlushAsync(OrgKeysDbContext db, CancellationToken cancellationToken)
     {
