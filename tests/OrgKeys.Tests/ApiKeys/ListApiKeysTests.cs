@@ -44,6 +44,21 @@ public class ListApiKeysTests(SharedApp shared) : IClassFixture<SharedApp>, IAsy
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/v1/api/organizations/{_org}")).StatusCode);
     }
 
+    /// <summary>A new key, used once at a whole second (the listing's precision): its id and that second.</summary>
+    private async Task<(int Id, DateTime UsedAt)> CreateAndUseKeyAsync()
+    {
+        var (id, key) = await OrgKeysApp.CreateKeyAsync(_admin, _org);
+        var usedAt = _app.AdvanceToWholeSecond();
+        await UseAsync(key);
+        return (id, usedAt);
+    }
+
+    private Task<DateTime?> StoredLastUsedAsync(int id) =>
+        _app.WithDbAsync(db => db.ApiKeys.Where(k => k.Id == id).Select(k => k.LastUsedAt).SingleAsync());
+
+    private async Task<DateTime> ListedLastUsedAsync(int id) =>
+        (await ListAsync()).Keys[id].GetProperty("lastUsed").GetProperty("date").GetDateTime();
+
     [Fact]
     public async Task List_ShowsOnlyMaskedHints_NeverTheSecret()
     {
@@ -112,22 +127,18 @@ public class ListApiKeysTests(SharedApp shared) : IClassFixture<SharedApp>, IAsy
     [Fact]
     public async Task LastUsed_IsWrittenToTheDatabase_ByTheFlush_AndStillListedAfter()
     {
-        var (id, key) = await OrgKeysApp.CreateKeyAsync(_admin, _org);
-        var usedAt = _app.AdvanceToWholeSecond();
-        await UseAsync(key);
+        var (id, usedAt) = await CreateAndUseKeyAsync();
 
         var tracker = _app.Services.GetRequiredService<ApiKeyUsageTracker>();
         await _app.WithDbAsync(db => tracker.FlushAsync(db, CancellationToken.None));
-        Assert.Equal(usedAt, await _app.WithDbAsync(db => db.ApiKeys.Where(k => k.Id == id).Select(k => k.LastUsedAt).SingleAsync()));
-        Assert.Equal(usedAt, (await ListAsync()).Keys[id].GetProperty("lastUsed").GetProperty("date").GetDateTime());
+        Assert.Equal(usedAt, await StoredLastUsedAsync(id));
+        Assert.Equal(usedAt, await ListedLastUsedAsync(id));
     }
 
     [Fact]
     public async Task LastUsed_IsListedWhileTheFlushWritesIt()
     {
-        var (id, key) = await OrgKeysApp.CreateKeyAsync(_admin, _org);
-        var usedAt = _app.AdvanceToWholeSecond();
-        await UseAsync(key);
+        var (id, usedAt) = await CreateAndUseKeyAsync();
 
         // The flush has taken the use out of memory and holds its transaction open: the database does
         // not show the use to other connections yet, and the listing must still.
@@ -140,8 +151,8 @@ public class ListApiKeysTests(SharedApp shared) : IClassFixture<SharedApp>, IAsy
         await gate.Committing.Task.WaitAsync(TimeSpan.FromSeconds(30));
         try
         {
-            Assert.Null(await _app.WithDbAsync(other => other.ApiKeys.Where(k => k.Id == id).Select(k => k.LastUsedAt).SingleAsync()));
-            Assert.Equal(usedAt, (await ListAsync()).Keys[id].GetProperty("lastUsed").GetProperty("date").GetDateTime());
+            Assert.Null(await StoredLastUsedAsync(id));
+            Assert.Equal(usedAt, await ListedLastUsedAsync(id));
         }
         finally
         {
@@ -149,7 +160,7 @@ public class ListApiKeysTests(SharedApp shared) : IClassFixture<SharedApp>, IAsy
             await flush;
         }
 
-        Assert.Equal(usedAt, (await ListAsync()).Keys[id].GetProperty("lastUsed").GetProperty("date").GetDateTime());
+        Assert.Equal(usedAt, await ListedLastUsedAsync(id));
     }
 
     private sealed class CommitGate : DbTransactionInterceptor
@@ -170,16 +181,14 @@ public class ListApiKeysTests(SharedApp shared) : IClassFixture<SharedApp>, IAsy
     [Fact]
     public async Task LastUsed_IsWrittenToTheDatabase_WhenTheWriterStops()
     {
-        var (id, key) = await OrgKeysApp.CreateKeyAsync(_admin, _org);
-        var usedAt = _app.AdvanceToWholeSecond();
-        await UseAsync(key);
+        var (id, usedAt) = await CreateAndUseKeyAsync();
 
         // The write-behind runs every few seconds; on shutdown it must write what is pending. The
         // writer is stopped on its own: stopping the whole test host races with Program's RunAsync,
         // which disposes the services as soon as its own StopAsync returns.
         var writer = _app.Services.GetServices<IHostedService>().OfType<ApiKeyUsageWriter>().Single();
         await writer.StopAsync(CancellationToken.None);
-        Assert.Equal(usedAt, await _app.WithDbAsync(db => db.ApiKeys.Where(k => k.Id == id).Select(k => k.LastUsedAt).SingleAsync()));
+        Assert.Equal(usedAt, await StoredLastUsedAsync(id));
     }
 
     [Fact]
@@ -195,6 +204,6 @@ public class ListApiKeysTests(SharedApp shared) : IClassFixture<SharedApp>, IAsy
         // A use recorded late (by a slow request) with an older time must not overwrite the newer one.
         tracker.Record(id, later.AddMinutes(-5), null);
         await _app.WithDbAsync(db => tracker.FlushAsync(db, CancellationToken.None));
-        Assert.Equal(later, await _app.WithDbAsync(db => db.ApiKeys.Where(k => k.Id == id).Select(k => k.LastUsedAt).SingleAsync()));
+        Assert.Equal(later, await StoredLastUsedAsync(id));
     }
 }
